@@ -1,0 +1,101 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, Category, Language, Source, SourceLink
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "native_name", "code"]
+    search_fields = ["name", "native_name", "code"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "homepage", "language"]
+    list_select_related = ["language"]
+    search_fields = ["name", "slug", "homepage"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class SourceLinkInline(admin.TabularInline):
+    model = SourceLink
+    extra = 1
+    fields = ["url", "source", "language", "status"]
+    autocomplete_fields = ["source"]
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get(
+            "categories"
+        ):
+            self.add_error(
+                "categories", _("Choose at least one category before publishing.")
+            )
+        if cleaned.get("image") and not (cleaned.get("image_alt") or "").strip():
+            self.add_error(
+                "image_alt", _("Describe the image for readers who cannot see it.")
+            )
+        return cleaned
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    list_display = ["title", "status", "published_at", "category_list", "author"]
+    list_filter = ["status", "categories", "language", "source_links__source"]
+    list_select_related = ["author"]
+    search_fields = ["title", "lead", "slug"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["categories"]
+    inlines = [SourceLinkInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "lead", "body"]}),
+        (
+            _("Publishing"),
+            {"fields": ["status", "published_at", "author", "language"]},
+        ),
+        (_("Filing"), {"fields": ["categories", "tags"]}),
+        (_("Featured image"), {"fields": ["image", "image_alt"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("categories")
+
+    @admin.display(description=_("categories"))
+    def category_list(self, obj):
+        return ", ".join(category.name for category in obj.categories.all())
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("author", request.user.pk)
+        english = Language.objects.filter(code="en").first()
+        if english:
+            initial.setdefault("language", english.pk)
+        return initial
+
+
+@admin.register(SourceLink)
+class SourceLinkAdmin(admin.ModelAdmin):
+    list_display = ["url", "article", "source", "language", "status", "created_at"]
+    list_filter = ["status", "source"]
+    list_select_related = ["article", "source", "language"]
+    search_fields = ["url", "article__title", "source__name"]
+    autocomplete_fields = ["article", "source"]
+    search_help_text = _("Search by URL, article title or source name.")

@@ -1,0 +1,300 @@
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from .sanitize import clean_html
+from .text import make_slug, unique_slug
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+class Language(models.Model):
+    code = models.CharField(
+        max_length=20, unique=True, help_text=_("BCP 47 code, e.g. en, zh-hans.")
+    )
+    name = models.CharField(max_length=100, help_text=_("English name."))
+    native_name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Order in the site navigation (lowest first).")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Source(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    homepage = models.URLField(max_length=500, blank=True)
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The language the source usually publishes in."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:source", kwargs={"slug": self.slug})
+
+    @property
+    def name_lang(self):
+        """The lang of the name when it is written in Chinese characters, else None."""
+        if not _HAN.search(self.name):
+            return None
+        code = self.language.code if self.language_id else ""
+        return code if code.startswith("zh") else "zh"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        """Articles readers may see: published, and due (scheduled ones appear by themselves)."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def in_category(self, category) -> "ArticleQuerySet":
+        return self.filter(categories=category)
+
+    def citing(self, source) -> "ArticleQuerySet":
+        return self.filter(
+            Exists(
+                SourceLink.objects.approved().filter(
+                    article=OuterRef("pk"), source=source
+                )
+            )
+        )
+
+    def for_listing(self) -> "ArticleQuerySet":
+        """Load everything an archive entry shows, in a fixed number of queries."""
+        return self.select_related("language").prefetch_related(
+            "categories",
+            "tags",
+            Prefetch(
+                "source_links",
+                queryset=SourceLink.objects.approved().select_related(
+                    "source__language", "language"
+                ),
+                to_attr="approved_links",
+            ),
+        )
+
+    def for_detail(self) -> "ArticleQuerySet":
+        return self.for_listing().select_related("author")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text=_("Part of the URL. Left empty, it is made from the title."),
+    )
+    lead = models.TextField(help_text=_("Plain text shown in archives and feeds."))
+    body = models.TextField(
+        blank=True, help_text=_("HTML; cleaned to the allowed tags when saved.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, related_name="articles"
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("A future time schedules the article; it appears by itself."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    categories = models.ManyToManyField(Category, related_name="articles")
+    tags = TaggableManager(blank=True)
+    image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    image_alt = models.CharField(
+        _("image alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("Describes the image for readers who cannot see it."),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at", "-id"], name="article_status_pub_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(image="") | ~Q(image_alt=""),
+                name="article_image_has_alt",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if not self.slug:
+            others = Article.objects.exclude(pk=self.pk)
+            self.slug = unique_slug(
+                make_slug(self.title), lambda s: others.filter(slug=s).exists()
+            )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body", "slug"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        date = timezone.localtime(
+            self.published_at or self.created_at or timezone.now()
+        )
+        return reverse(
+            "articles:article",
+            kwargs={
+                "year": date.year,
+                "month": date.month,
+                "day": date.day,
+                "slug": self.slug,
+            },
+        )
+
+    def is_published(self) -> bool:
+        """Return True if readers may see the article (mirrors published())."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def has_more(self) -> bool:
+        """True when the full article has a body beyond its lead."""
+        return bool(self.body.strip())
+
+
+class SourceLinkQuerySet(models.QuerySet):
+    def approved(self) -> "SourceLinkQuerySet":
+        return self.filter(status=SourceLink.Status.APPROVED)
+
+
+class SourceLink(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="source_links"
+    )
+    url = models.URLField("URL", max_length=2000)
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="links",
+    )
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Language of the linked page; empty means the source's language."),
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "url"], name="sourcelink_unique_url_per_article"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "source"], name="sourcelink_status_idx")
+        ]
+
+    def __str__(self):
+        return self.url
+
+    def get_absolute_url(self):
+        return self.url
+
+    @property
+    def link_language(self):
+        """Language of the linked page: its own, else its source's."""
+        if self.language_id:
+            return self.language
+        return self.source.language if self.source_id else None
+
+    def attribution(self):
+        """Return (source, language) for the "Read more" label.
+
+        The language is given only when it differs from the article's, as in
+        "Read more on Caixin (in Chinese)".
+        """
+        language = self.link_language
+        if language is not None and language.pk == self.article.language_id:
+            language = None
+        return self.source, language

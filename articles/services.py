@@ -1,0 +1,62 @@
+"""Writes that touch several models."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from .demo import content
+from .demo.seed import load_seed
+from .models import Article, Category, Language, Source, SourceLink
+
+
+@transaction.atomic
+def demo_load() -> int:
+    """Load the demo archive; return how many articles were created.
+
+    Idempotent: rows that exist (matched by code or slug) are left untouched, so a
+    second run creates and changes nothing.
+    """
+    languages = {
+        row["code"]: Language.objects.get_or_create(code=row["code"], defaults=row)[0]
+        for row in content.LANGUAGES
+    }
+    categories = {
+        row["slug"]: Category.objects.get_or_create(slug=row["slug"], defaults=row)[0]
+        for row in content.CATEGORIES
+    }
+    sources = {
+        row["slug"]: Source.objects.get_or_create(
+            slug=row["slug"], defaults={**row, "language": languages[row["language"]]}
+        )[0]
+        for row in content.SOURCES
+    }
+    english, innovation = languages["en"], categories["innovation"]
+    created = 0
+    for post, details in zip(load_seed(), content.POSTS, strict=True):
+        if Article.objects.filter(slug=details["slug"]).exists():
+            continue
+        article = Article.objects.create(
+            title=post.title,
+            slug=details["slug"],
+            lead=post.lead,
+            body=details.get("body", ""),
+            language=english,
+            status=Article.Status.PUBLISHED,
+            published_at=timezone.make_aware(
+                datetime.datetime.fromisoformat(details["published_at"])
+            ),
+        )
+        article.categories.add(innovation)
+        article.tags.add(*details["tags"])
+        link = details.get("link")
+        if link:
+            SourceLink.objects.create(
+                article=article,
+                url=link["url"],
+                source=sources.get(link.get("source")),
+                language=languages.get(link.get("language")),
+                status=SourceLink.Status.APPROVED,
+            )
+        created += 1
+    return created

@@ -1,0 +1,216 @@
+import datetime
+import re
+
+from django.conf import settings
+from django.core.paginator import InvalidPage
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.encoding import iri_to_uri
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag
+
+from .models import Article, Category, Source
+from .text import excerpt
+
+_PAGE_SUFFIX = re.compile(r"page/\d+/$")
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL + iri_to_uri(path)
+
+
+def local_day_start(year: int, month: int = 1, day: int = 1) -> datetime.datetime:
+    """Return midnight of the date in the site's time zone, or 404 for an impossible date."""
+    try:
+        return timezone.make_aware(datetime.datetime(year, month, day))
+    except ValueError as exc:
+        raise Http404(_("No such date.")) from exc
+
+
+class ArticleListMixin:
+    """Paginated, newest-first archive of published articles with WordPress-style pages."""
+
+    model = Article
+    allow_empty = True
+    context_object_name = "articles"
+    template_name = "articles/article_list.html"
+
+    def get(self, request, *args, **kwargs):
+        if kwargs.get("page") == 1:
+            return redirect(self.base_path(), permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        return self.filter_articles(Article.objects.published()).for_listing()
+
+    def filter_articles(self, articles):
+        return articles
+
+    def paginate_queryset(self, queryset, page_size):
+        # Only the /page/<n>/ URL selects a page; ?page= is ignored.
+        paginator = self.get_paginator(
+            queryset, page_size, allow_empty_first_page=self.get_allow_empty()
+        )
+        try:
+            page = paginator.page(self.kwargs.get("page", 1))
+        except InvalidPage as exc:
+            raise Http404(_("No such page.")) from exc
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def base_path(self) -> str:
+        return _PAGE_SUFFIX.sub("", self.request.path)
+
+    def page_path(self, number: int) -> str:
+        base = self.base_path()
+        return base if number == 1 else f"{base}page/{number}/"
+
+    def archive_title(self) -> str:
+        return ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        title = self.archive_title()
+        if page.number > 1:
+            title = _("%(title)s – Page %(number)s") % {
+                "title": title or settings.SITE_NAME,
+                "number": page.number,
+            }
+        context.update(
+            archive_title=self.archive_title(),
+            page_title=title,
+            canonical_url=absolute_url(self.page_path(page.number)),
+            prev_url=(
+                self.page_path(page.previous_page_number())
+                if page.has_previous()
+                else None
+            ),
+            next_url=self.page_path(page.next_page_number())
+            if page.has_next()
+            else None,
+            meta_description=self.meta_description(),
+            page_lang=settings.LANGUAGE_CODE,
+        )
+        return context
+
+    def meta_description(self) -> str:
+        return _("Technology news from China's Greater Bay Area.")
+
+
+class IndexView(ArticleListMixin, ListView):
+    pass
+
+
+class CategoryArchiveView(ArticleListMixin, ListView):
+    def filter_articles(self, articles):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return articles.in_category(self.category)
+
+    def archive_title(self):
+        return _("Category Archives: %(name)s") % {"name": self.category.name}
+
+    def meta_description(self):
+        return excerpt(self.category.description) or super().meta_description()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(category=self.category, **kwargs)
+
+
+class TagArchiveView(ArticleListMixin, ListView):
+    def filter_articles(self, articles):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return articles.filter(tags=self.tag)
+
+    def archive_title(self):
+        return _("Tag Archives: %(name)s") % {"name": self.tag.name}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class SourceArchiveView(ArticleListMixin, ListView):
+    def filter_articles(self, articles):
+        self.source = get_object_or_404(
+            Source.objects.select_related("language"), slug=self.kwargs["slug"]
+        )
+        return articles.citing(self.source)
+
+    def archive_title(self):
+        return _("Source Archives: %(name)s") % {"name": self.source.name}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(source=self.source, **kwargs)
+
+
+class YearArchiveView(ArticleListMixin, ListView):
+    allow_empty = False
+
+    def date_range(self):
+        year = self.kwargs["year"]
+        return local_day_start(year), local_day_start(year + 1) if year < 9999 else None
+
+    def filter_articles(self, articles):
+        start, end = self.date_range()
+        articles = articles.filter(published_at__gte=start)
+        return articles.filter(published_at__lt=end) if end else articles
+
+    def archive_title(self):
+        return _("Yearly Archives: %(year)s") % {"year": self.kwargs["year"]}
+
+
+class MonthArchiveView(YearArchiveView):
+    def date_range(self):
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        start = local_day_start(year, month)
+        if month == 12:
+            return start, local_day_start(year + 1) if year < 9999 else None
+        return start, local_day_start(year, month + 1)
+
+    def archive_title(self):
+        start, _end = self.date_range()
+        return _("Monthly Archives: %(month)s") % {"month": start.strftime("%B %Y")}
+
+
+class ArticleDetailView(DetailView):
+    model = Article
+    context_object_name = "article"
+
+    def get_queryset(self):
+        articles = Article.objects.for_detail()
+        if self.request.user.is_staff:
+            return articles
+        return articles.published()
+
+    def get_object(self, queryset=None):
+        year, month, day = (self.kwargs[k] for k in ("year", "month", "day"))
+        self.url_date = local_day_start(year, month, day).date()
+        return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        canonical = self.object.get_absolute_url()
+        if (
+            self.url_date
+            != timezone.localtime(
+                self.object.published_at or self.object.created_at
+            ).date()
+        ):
+            return redirect(canonical, permanent=True)
+        context = self.get_context_data(
+            object=self.object,
+            is_preview=not self.object.is_published(),
+            canonical_url=absolute_url(canonical),
+            page_title=self.object.title,
+            meta_description=excerpt(self.object.lead),
+            page_lang=self.object.language.code,
+        )
+        response = self.render_to_response(context)
+        if context["is_preview"]:
+            add_never_cache_headers(response)
+        return response
