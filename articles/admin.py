@@ -37,7 +37,10 @@ class SourceLinkInline(admin.TabularInline):
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "title", "slug", "lead", "body", "status", "published_at", "author",
+            "language", "categories", "tags", "image", "image_alt",
+        ]  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()

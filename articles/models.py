@@ -80,7 +80,7 @@ class Source(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
-        """Articles readers may see: published, and due (scheduled ones appear by themselves)."""
+        """Articles readers may see: published and due (scheduled ones appear alone)."""
         return self.filter(
             status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
         )

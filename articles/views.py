@@ -23,7 +23,7 @@ def absolute_url(path: str) -> str:
 
 
 def local_day_start(year: int, month: int = 1, day: int = 1) -> datetime.datetime:
-    """Return midnight of the date in the site's time zone, or 404 for an impossible date."""
+    """Return midnight of the date in the site's time zone; 404 if impossible."""
     try:
         return timezone.make_aware(datetime.datetime(year, month, day))
     except ValueError as exc:
@@ -31,7 +31,7 @@ def local_day_start(year: int, month: int = 1, day: int = 1) -> datetime.datetim
 
 
 class ArticleListMixin:
-    """Paginated, newest-first archive of published articles with WordPress-style pages."""
+    """Paginated newest-first archive of published articles, WordPress-style pages."""
 
     model = Article
     allow_empty = True
