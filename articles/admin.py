@@ -1,8 +1,15 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Category, Language, Source, SourceLink
+
+
+class HttpsURLMixin:
+    """URLs typed without a scheme are taken as https://, not http://."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Language)
@@ -20,14 +27,14 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HttpsURLMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "homepage", "language"]
     list_select_related = ["language"]
     search_fields = ["name", "slug", "homepage"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class SourceLinkInline(admin.TabularInline):
+class SourceLinkInline(HttpsURLMixin, admin.TabularInline):
     model = SourceLink
     extra = 1
     fields = ["url", "source", "language", "status"]
@@ -95,7 +102,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(SourceLink)
-class SourceLinkAdmin(admin.ModelAdmin):
+class SourceLinkAdmin(HttpsURLMixin, admin.ModelAdmin):
     list_display = ["url", "article", "source", "language", "status", "created_at"]
     list_filter = ["status", "source"]
     list_select_related = ["article", "source", "language"]

@@ -152,7 +152,12 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    categories = models.ManyToManyField(Category, related_name="articles")
+    categories = models.ManyToManyField(
+        Category,
+        related_name="articles",
+        blank=True,
+        help_text=_("At least one is needed to publish."),
+    )
     tags = TaggableManager(blank=True)
     image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
     image_alt = models.CharField(

@@ -49,11 +49,13 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
-class ExternalLinkFilter(Filter):
-    """Give links to other sites rel="noopener noreferrer"."""
+class TidyFilter(Filter):
+    """Drop images left without a source; give links to other sites rel=noopener."""
 
     def __iter__(self):
         for token in super().__iter__():
+            if token.get("name") == "img" and not token["data"].get((None, "src")):
+                continue
             if token["type"] == "StartTag" and token["name"] == "a":
                 attrs = token["data"]
                 href = attrs.get((None, "href"), "")
@@ -73,6 +75,6 @@ def clean_html(html: str) -> str:
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,
-        filters=[ExternalLinkFilter],
+        filters=[TidyFilter],
     )
     return cleaner.clean(html).strip()

@@ -36,6 +36,7 @@ class ChineseFactory(LanguageFactory):
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Category
+        django_get_or_create = ["slug"]
 
     name = factory.Sequence(lambda n: f"Category {n}")
     slug = factory.LazyAttribute(lambda c: c.name.lower().replace(" ", "-"))
@@ -44,6 +45,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 class SourceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Source
+        django_get_or_create = ["slug"]
 
     name = factory.Sequence(lambda n: f"Source {n}")
     slug = factory.LazyAttribute(lambda s: s.name.lower().replace(" ", "-"))

@@ -1,0 +1,167 @@
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, SourceLink
+
+from .factories import ArticleFactory, CategoryFactory, LanguageFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def article_form(**overrides):
+    """POST data for the article add/change form, with an empty source-link inline."""
+    data = {
+        "title": "Shenzhen opens a robotics lab",
+        "slug": "",
+        "lead": "A new lab opened in Nanshan.",
+        "body": "<p>Robots.</p>",
+        "status": Article.Status.PUBLISHED,
+        "published_at_0": "2020-06-01",
+        "published_at_1": "09:30:00",
+        "author": "",
+        "language": LanguageFactory().pk,
+        "categories": [CategoryFactory(name="Innovation", slug="innovation").pk],
+        "tags": "robots, Shenzhen",
+        "image_alt": "",
+        "source_links-TOTAL_FORMS": "0",
+        "source_links-INITIAL_FORMS": "0",
+        "source_links-MIN_NUM_FORMS": "0",
+        "source_links-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_admin_requires_login(client):
+    response = client.get("/admin/articles/article/")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_editor_creates_and_publishes_an_article(client, editor):
+    client.force_login(editor)
+    source = SourceFactory(name="Caixin", slug="caixin")
+    data = article_form(
+        **{
+            "source_links-TOTAL_FORMS": "1",
+            "source_links-0-url": "https://www.caixinglobal.com/robots",
+            "source_links-0-source": source.pk,
+            "source_links-0-language": "",
+            "source_links-0-status": SourceLink.Status.APPROVED,
+        }
+    )
+    response = client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == HTTPStatus.FOUND, response.context[
+        "adminform"
+    ].form.errors
+    article = Article.objects.get()
+    assert article.slug == "shenzhen-opens-a-robotics-lab"
+    assert article.is_published()
+    assert sorted(t.name for t in article.tags.all()) == ["Shenzhen", "robots"]
+    page = client.get("/category/innovation/").content.decode()
+    assert "Shenzhen opens a robotics lab" in page
+    assert "Read more on" in page and "Caixin" in page
+    assert client.get(article.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+def test_publishing_needs_a_category(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_article_add"), article_form(categories=[])
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert (
+        "Choose at least one category before publishing." in response.content.decode()
+    )
+    assert not Article.objects.exists()
+
+
+def test_draft_may_have_no_category(client, editor):
+    client.force_login(editor)
+    data = article_form(
+        categories=[], status=Article.Status.DRAFT, published_at_0="", published_at_1=""
+    )
+    assert (
+        client.post(reverse("admin:articles_article_add"), data).status_code
+        == HTTPStatus.FOUND
+    )
+    assert Article.objects.get().status == Article.Status.DRAFT
+
+
+def test_hostile_body_is_cleaned_through_the_admin(client, editor):
+    client.force_login(editor)
+    body = (
+        '<p onmouseover="steal()">Hi</p>'
+        "<script>alert(1)</script><img src=x onerror=alert(1)>"
+    )
+    client.post(reverse("admin:articles_article_add"), article_form(body=body))
+    assert Article.objects.get().body == "<p>Hi</p>"
+
+
+def test_duplicate_source_link_is_a_form_error(client, editor):
+    client.force_login(editor)
+    link = {
+        "url": "https://example.com/a",
+        "source": "",
+        "language": "",
+        "status": SourceLink.Status.PENDING,
+    }
+    data = article_form(**{"source_links-TOTAL_FORMS": "2"})
+    for i in range(2):
+        data.update({f"source_links-{i}-{k}": v for k, v in link.items()})
+    response = client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == HTTPStatus.OK
+    assert "Please correct the duplicate data" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_editor_changes_an_article(client, editor):
+    article = ArticleFactory(title="Old title")
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert client.get(url).status_code == HTTPStatus.OK
+    data = article_form(
+        title="New title",
+        slug=article.slug,
+        categories=[c.pk for c in article.categories.all()],
+    )
+    assert client.post(url, data).status_code == HTTPStatus.FOUND
+    article.refresh_from_db()
+    assert article.title == "New title"
+
+
+@pytest.mark.parametrize(
+    "params",
+    ["", "?q=Shenzhen", "?status__exact=published", "?published_at__year=2020", "?o=3"],
+)
+def test_article_changelist(admin_client, params):
+    ArticleFactory.create_batch(3, title="Shenzhen news")
+    response = admin_client.get("/admin/articles/article/" + params)
+    assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("model", ["category", "source", "language", "sourcelink"])
+def test_other_admins_list_and_search(admin_client, model):
+    ArticleFactory()
+    response = admin_client.get(f"/admin/articles/{model}/?q=a")
+    assert response.status_code == HTTPStatus.OK
+    assert (
+        admin_client.get(f"/admin/articles/{model}/add/").status_code == HTTPStatus.OK
+    )
+
+
+def test_category_autocomplete(admin_client):
+    CategoryFactory(name="Innovation", slug="innovation")
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "Inno",
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "categories",
+        },
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["results"][0]["text"] == "Innovation"
