@@ -1,5 +1,3 @@
-import re
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -8,74 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from .sanitize import clean_html
-from .text import make_slug, unique_slug
-
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-class Language(models.Model):
-    code = models.CharField(
-        max_length=20, unique=True, help_text=_("BCP 47 code, e.g. en, zh-hans.")
-    )
-    name = models.CharField(max_length=100, help_text=_("English name."))
-    native_name = models.CharField(max_length=100)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Category(models.Model):
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
-    description = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Order in the site navigation (lowest first).")
-    )
-
-    class Meta:
-        ordering = ["position", "name"]
-        verbose_name_plural = "categories"
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
-
-
-class Source(models.Model):
-    name = models.CharField(max_length=150)
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
-    homepage = models.URLField(max_length=500, blank=True)
-    language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("The language the source usually publishes in."),
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:source", kwargs={"slug": self.slug})
-
-    @property
-    def name_lang(self):
-        """The lang of the name when it is written in Chinese characters, else None."""
-        if not _HAN.search(self.name):
-            return None
-        code = self.language.code if self.language_id else ""
-        return code if code.startswith("zh") else "zh"
+from ..sanitize import clean_html
+from ..text import make_slug, unique_slug
+from .links import SourceLink
+from .taxonomy import Category, Language
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -230,76 +164,3 @@ class Article(models.Model):
     def has_more(self) -> bool:
         """True when the full article has a body beyond its lead."""
         return bool(self.body.strip())
-
-
-class SourceLinkQuerySet(models.QuerySet):
-    def approved(self) -> "SourceLinkQuerySet":
-        return self.filter(status=SourceLink.Status.APPROVED)
-
-
-class SourceLink(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="source_links"
-    )
-    url = models.URLField("URL", max_length=2000)
-    source = models.ForeignKey(
-        Source,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="links",
-    )
-    language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Language of the linked page; empty means the source's language."),
-    )
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.PENDING
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = SourceLinkQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "url"], name="sourcelink_unique_url_per_article"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["status", "source"], name="sourcelink_status_idx")
-        ]
-
-    def __str__(self):
-        return self.url
-
-    def get_absolute_url(self):
-        return self.url
-
-    @property
-    def link_language(self):
-        """Language of the linked page: its own, else its source's."""
-        if self.language_id:
-            return self.language
-        return self.source.language if self.source_id else None
-
-    def attribution(self):
-        """Return (source, language) for the "Read more" label.
-
-        The language is given only when it differs from the article's, as in
-        "Read more on Caixin (in Chinese)".
-        """
-        language = self.link_language
-        if language is not None and language.pk == self.article.language_id:
-            language = None
-        return self.source, language

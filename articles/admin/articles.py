@@ -1,44 +1,9 @@
 from django import forms
 from django.contrib import admin
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, Category, Language, Source, SourceLink
-
-
-class HttpsURLMixin:
-    """URLs typed without a scheme are taken as https://, not http://."""
-
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-
-@admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
-    list_display = ["name", "native_name", "code"]
-    search_fields = ["name", "native_name", "code"]
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Source)
-class SourceAdmin(HttpsURLMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "homepage", "language"]
-    list_select_related = ["language"]
-    search_fields = ["name", "slug", "homepage"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-class SourceLinkInline(HttpsURLMixin, admin.TabularInline):
-    model = SourceLink
-    extra = 1
-    fields = ["url", "source", "language", "status"]
-    autocomplete_fields = ["source"]
+from ..models import Article, Language
+from .links import SourceLinkInline
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -99,13 +64,3 @@ class ArticleAdmin(admin.ModelAdmin):
         if english:
             initial.setdefault("language", english.pk)
         return initial
-
-
-@admin.register(SourceLink)
-class SourceLinkAdmin(HttpsURLMixin, admin.ModelAdmin):
-    list_display = ["url", "article", "source", "language", "status", "created_at"]
-    list_filter = ["status", "source"]
-    list_select_related = ["article", "source", "language"]
-    search_fields = ["url", "article__title", "source__name"]
-    autocomplete_fields = ["article", "source"]
-    search_help_text = _("Search by URL, article title or source name.")

@@ -1,0 +1,71 @@
+import re
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+class Language(models.Model):
+    code = models.CharField(
+        max_length=20, unique=True, help_text=_("BCP 47 code, e.g. en, zh-hans.")
+    )
+    name = models.CharField(max_length=100, help_text=_("English name."))
+    native_name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Order in the site navigation (lowest first).")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Source(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    homepage = models.URLField(max_length=500, blank=True)
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The language the source usually publishes in."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:source", kwargs={"slug": self.slug})
+
+    @property
+    def name_lang(self):
+        """The lang of the name when it is written in Chinese characters, else None."""
+        if not _HAN.search(self.name):
+            return None
+        code = self.language.code if self.language_id else ""
+        return code if code.startswith("zh") else "zh"
