@@ -23,9 +23,16 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 EXTERNAL_REL = "noopener noreferrer"
 
 # Elements whose text content is meaningless or dangerous once their tags are gone.
-_DROP_WITH_CONTENT = re.compile(
-    r"<(script|style|template|noscript|iframe|object|embed|textarea|title|xmp|svg|math)"
-    r"\b.*?(</\1\s*>|\Z)",
+# Raw-text elements swallow the rest of the document when left open, as a
+# browser would; other containers go only as a matched pair, so an unclosed or
+# self-closed one costs only its tag (bleach strips it) and no following text.
+_DROP_RAW_TEXT = re.compile(
+    r"<(script|style|xmp|textarea|title|noscript|iframe|noembed|noframes)\b"
+    r".*?(</\1\s*>|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+_DROP_CONTAINER = re.compile(
+    r"<(template|object|svg|math)\b[^>]*(?<!/)>.*?</\1\s*>",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -59,7 +66,7 @@ class TidyFilter(Filter):
             if token["type"] == "StartTag" and token["name"] == "a":
                 attrs = token["data"]
                 href = attrs.get((None, "href"), "")
-                if href.startswith(("http://", "https://")):
+                if href.lower().startswith(("http://", "https://", "//")):
                     attrs[(None, "rel")] = EXTERNAL_REL
             yield token
 
@@ -68,7 +75,7 @@ def clean_html(html: str) -> str:
     """Return html reduced to the allowed tags, attributes and URL schemes."""
     if not html:
         return ""
-    html = _DROP_WITH_CONTENT.sub("", html)
+    html = _DROP_CONTAINER.sub("", _DROP_RAW_TEXT.sub("", html))
     cleaner = bleach.Cleaner(
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,

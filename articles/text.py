@@ -24,5 +24,6 @@ def unique_slug(base: str, exists) -> str:
 
 def excerpt(text: str, length: int = 160) -> str:
     """Return plain text cut to length characters (not words), never inside a tag."""
-    plain = " ".join(strip_tags(text).split())
+    # A space before each tag keeps words of adjacent blocks apart.
+    plain = " ".join(strip_tags(text.replace("<", " <")).split())
     return Truncator(plain).chars(length)

@@ -135,7 +135,12 @@ class Article(models.Model):
                 make_slug(self.title), lambda s: others.filter(slug=s).exists()
             )
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body", "slug"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "body",
+                "slug",
+                "published_at",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
