@@ -13,8 +13,6 @@ def _test_settings(settings, tmp_path):
     # The test client speaks plain HTTP; production redirects it to HTTPS.
     settings.SECURE_SSL_REDIRECT = False
     cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
