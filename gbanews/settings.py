@@ -201,9 +201,10 @@ ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
 
 # --- Security ---------------------------------------------------------------
 # Secure by default whenever debug is off; each switch can be turned off for a
-# deployment that terminates TLS elsewhere or serves plain HTTP on purpose.
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+# deployment that terminates TLS elsewhere or serves plain HTTP on purpose. The
+# test suite's clients and live server speak plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not (DEBUG or TESTING))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)

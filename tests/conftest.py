@@ -10,8 +10,6 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://gba.example.com"
-    # The test client speaks plain HTTP; production redirects it to HTTPS.
-    settings.SECURE_SSL_REDIRECT = False
     cache.clear()
 
 

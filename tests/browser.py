@@ -1,0 +1,53 @@
+"""Shared set-up for the real-browser tests: Debian's Chromium driven by Playwright.
+
+Every page a test opens is watched: a console error, an uncaught exception or a
+Content-Security-Policy violation fails the test when the page is closed.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def require_chromium():
+    if CHROMIUM:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("Chromium is missing; .ci/run installs Debian's chromium package.")
+    pytest.skip("Chromium is not installed (apt-get install chromium).")
+
+
+class WatchedPage:
+    """A Playwright page that records console errors and CSP violations."""
+
+    def __init__(self, page, name):
+        self.page, self.name, self.problems = page, name, []
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+
+    def _console(self, message):
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text}")
+
+    def screenshot(self, step):
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{self.name}-{step}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def assert_clean(self):
+        assert not self.problems, "\n".join(self.problems)

@@ -1,0 +1,120 @@
+"""Journeys in a real browser against a live server (Chromium via Playwright)."""
+
+import os
+from http import HTTPStatus
+
+import pytest
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, WatchedPage, require_chromium
+from .factories import ArticleFactory, CategoryFactory, UserFactory
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+# make between browser steps are plain synchronous calls all the same.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, request):
+    """Open watched pages; each must end with no console error or CSP violation."""
+    pages = []
+
+    def open_(name=None):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        watched = WatchedPage(context.new_page(), name or request.node.name)
+        pages.append((context, watched))
+        return watched
+
+    yield open_
+    for context, watched in pages:
+        context.close()
+        watched.assert_clean()
+
+
+@pytest.fixture
+def innovation(db):
+    return CategoryFactory(name="Innovation", slug="innovation")
+
+
+def test_reader_browses_archive_and_article(
+    live_server, open_page, innovation, settings
+):
+    settings.ARTICLES_PER_PAGE = 3
+    for i in range(4):
+        ArticleFactory(
+            title=f"Older story {i}", categories=[innovation], body="<p>Body.</p>"
+        )
+    newest = ArticleFactory(
+        title="Shenzhen opens robotics lab",
+        lead="A new lab opened in Nanshan.",
+        body="<p>The lab has 40 robots.</p>",
+        categories=[innovation],
+    )
+    reader = open_page("reader")
+    page = reader.page
+    page.goto(live_server.url + "/category/innovation/")
+    assert page.locator("h1").inner_text() == "Category Archives: Innovation"
+    first = page.locator("article.entry").first
+    assert "A new lab opened in Nanshan." in first.inner_text()
+    reader.screenshot("archive")
+    first.get_by_role(
+        "link", name="Continue reading Shenzhen opens robotics lab"
+    ).click()
+    page.wait_for_url("**" + newest.get_absolute_url())
+    assert "The lab has 40 robots." in page.locator(".entry-body").inner_text()
+    reader.screenshot("article")
+    page.go_back()
+    page.get_by_role("link", name="Older stories").click()
+    page.wait_for_url("**/category/innovation/page/2/")
+    assert "Page 2 of 2" in page.inner_text("body")
+    reader.screenshot("page-2")
+
+
+def test_locked_out_login_shows_the_lockout_message(live_server, open_page, settings):
+    UserFactory(username="editor", is_staff=True, password=PASSWORD)
+    visitor = open_page("lockout")
+    page = visitor.page
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.goto(live_server.url + "/admin/login/")
+        page.fill("#id_username", "editor")
+        page.fill("#id_password", "wrong password")
+        page.click("input[type=submit]")
+    # The lockout response is an HTTP 429, which the browser logs as an error.
+    visitor.problems = [p for p in visitor.problems if "429" not in p]
+    assert "locked after too many failed sign-in attempts" in page.inner_text("body")
+    visitor.screenshot("locked")
+
+
+@pytest.mark.parametrize("path", ["/", "/category/innovation/", "article"])
+def test_pages_pass_axe(live_server, open_page, innovation, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    article = ArticleFactory(
+        categories=[innovation], tags=["Shenzhen"], body="<h2>More</h2><p>Text.</p>"
+    )
+    url = article.get_absolute_url() if path == "article" else path
+    checker = open_page("axe")
+    response = checker.page.goto(live_server.url + url)
+    assert response.status == HTTPStatus.OK
+    results = Axe().run(checker.page)
+    serious = [
+        v
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert not serious, results.generate_report()
