@@ -35,7 +35,7 @@ class WatchedPage:
     """A Playwright page that records console errors and CSP violations."""
 
     def __init__(self, page, name):
-        self.page, self.name, self.problems = page, name, []
+        self.page, self.name, self.problems, self.expected = page, name, [], []
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
 
@@ -49,5 +49,12 @@ class WatchedPage:
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
+    def expect(self, text):
+        """Allow console errors containing text (an HTTP error the test provokes)."""
+        self.expected.append(text)
+
     def assert_clean(self):
-        assert not self.problems, "\n".join(self.problems)
+        problems = [
+            p for p in self.problems if not any(text in p for text in self.expected)
+        ]
+        assert not problems, "\n".join(problems)
