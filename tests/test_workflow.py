@@ -40,6 +40,7 @@ def edit_data(article, **overrides):
         published_at_0="",
         published_at_1="",
         language=article.language_id,
+        author=article.author_id or "",
         categories=[c.pk for c in article.categories.all()],
         tags="",
         base_version=article.version,

@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -148,7 +150,7 @@ class ArticleAdmin(RevisionHistoryMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         message = self.construct_change_message(request, form, formsets, not change)
-        comment = LogEntry(change_message=message).get_change_message()
+        comment = LogEntry(change_message=json.dumps(message)).get_change_message()
         article_record_revision(
             article=form.instance,
             actor=request.user,

@@ -38,9 +38,13 @@ def _restore_links(article: Article, version: Version) -> None:
             article=article,
             url=fields["url"],
             defaults={
-                "source_id": fields["source"] if fields["source"] in sources else None,
+                "source_id": (
+                    fields["source_id"] if fields["source_id"] in sources else None
+                ),
                 "language_id": (
-                    fields["language"] if fields["language"] in languages else None
+                    fields["language_id"]
+                    if fields["language_id"] in languages
+                    else None
                 ),
                 "status": fields["status"],
             },
@@ -64,8 +68,8 @@ def article_revision_restore(*, article: Article, version: Version, actor) -> Ar
     article.title = fields["title"]
     article.lead = fields["lead"]
     article.body = fields["body"]
-    if Language.objects.filter(pk=fields["language"]).exists():
-        article.language_id = fields["language"]
+    if Language.objects.filter(pk=fields["language_id"]).exists():
+        article.language_id = fields["language_id"]
     article.save()
     article.categories.set(Category.objects.filter(pk__in=fields["categories"]))
     article.tags.set([name for name in fields["tag_names"].splitlines() if name])
