@@ -1,10 +1,13 @@
 import datetime
+import io
 from http import HTTPStatus
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,6 +90,15 @@ class TestRoleGroups:
             == 3
         )
         assert {name: codenames(name) for name in before} == before
+
+
+def test_demo_editor_account_is_in_the_editors_group(settings):
+    settings.DEBUG = True
+    call_command("create_demo_accounts", stdout=io.StringIO())
+    editor = get_user_model().objects.get(username="editor")
+    assert list(editor.groups.values_list("name", flat=True)) == ["Editors"]
+    assert editor.has_perm("articles.publish_article")
+    assert not editor.is_superuser
 
 
 class TestPermissionMatrix:
