@@ -55,6 +55,13 @@ class TestPreviewLinks:
     def test_lifecycle_create_use_log_revoke(self, client, desk_editor):
         article = DraftFactory(title="Embargoed chip news")
         client.force_login(desk_editor)
+        form = (
+            client.get(reverse("admin:articles_previewlink_add"))
+            .context["adminform"]
+            .form
+        )
+        assert list(form.fields["article"].queryset) == [article]
+        assert "In Asia/Hong_Kong time." in form.fields["expires_at"].help_text
         assert create_link(client, article).status_code == HTTPStatus.FOUND
         link = PreviewLink.objects.get()
         assert len(link.token) >= 40 and link.created_by == desk_editor

@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from .factories import (
     ArticleFactory,
     CategoryFactory,
     DraftFactory,
+    PreviewLinkFactory,
     SourceLinkFactory,
 )
 from .test_admin import article_form
@@ -161,6 +164,16 @@ class TestPermissionMatrix:
         action(client, "publish", draft)
         draft.refresh_from_db()
         assert (draft.status == Article.Status.PUBLISHED) is published
+
+    def test_author_form_offers_only_draft_and_review(self, client, author):
+        draft = DraftFactory(author=author)
+        client.force_login(author)
+        form = client.get(change_url(draft)).context["adminform"].form
+        assert [value for value, _label in form.fields["status"].choices] == [
+            "draft",
+            "review",
+        ]
+        assert "published_at" not in form.fields and "author" not in form.fields
 
     def test_author_cannot_publish_through_the_service(self, author):
         draft = DraftFactory(author=author)
@@ -441,3 +454,35 @@ class TestAuditLogAdmin:
         client.force_login(author)
         url = reverse("admin:articles_auditentry_changelist")
         assert client.get(url).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_workflow_admin_pages_cost_the_same_for_one_or_five_rows(client, desk_editor):
+    """Article list, trash, audit log and preview links run fixed query counts."""
+    client.force_login(desk_editor)
+
+    def add(n):
+        articles = DraftFactory.create_batch(n)
+        for article in articles:
+            action(client, "publish", article)
+            PreviewLinkFactory(article=DraftFactory(), created_by=desk_editor)
+        action(client, "move_to_trash", *articles)
+
+    pages = [
+        CHANGELIST,
+        CHANGELIST + "?trash=all",
+        reverse("admin:articles_auditentry_changelist"),
+        reverse("admin:articles_previewlink_changelist"),
+    ]
+
+    def costs():
+        counts = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == HTTPStatus.OK, url
+            counts.append(len(queries))
+        return counts
+
+    add(1)
+    one = costs()
+    add(4)
+    assert costs() == one
