@@ -372,6 +372,17 @@ class TestTrash:
         assert client.get(article.get_absolute_url()).status_code == 404
         assert "Trashed story" not in client.get("/").content.decode()
 
+    def test_author_trashes_own_draft_with_links_through_delete_button(
+        self, client, author
+    ):
+        draft = DraftFactory(author=author)
+        SourceLinkFactory(article=draft)
+        client.force_login(author)
+        url = reverse("admin:articles_article_delete", args=[draft.pk])
+        assert client.post(url, {"post": "yes"}).status_code == HTTPStatus.FOUND
+        draft.refresh_from_db()
+        assert draft.is_trashed and draft.source_links.count() == 1
+
     def test_editor_restores_but_author_cannot(self, client, author, desk_editor):
         article = DraftFactory(author=author)
         client.force_login(author)

@@ -157,6 +157,10 @@ class ArticleAdmin(RevisionHistoryMixin, admin.ModelAdmin):
             comment=comment or _("Saved without changes."),
         )
 
+    def get_deleted_objects(self, objs, request):
+        # Moving to the trash deletes nothing, so related rows need no permission.
+        return [str(obj) for obj in objs], {}, set(), []
+
     def delete_model(self, request, obj):
         article_trash(article=obj, actor=request.user)
 
@@ -210,7 +214,9 @@ class ArticleAdmin(RevisionHistoryMixin, admin.ModelAdmin):
             request, "admin/articles/article/purge_confirmation.html", context
         )
 
-    @admin.action(description=_("Submit selected drafts for review"))
+    @admin.action(
+        description=_("Submit selected drafts for review"), permissions=["change"]
+    )
     def submit_for_review(self, request, queryset):
         self.run_service(
             request,
