@@ -19,6 +19,7 @@ def paged(route, view, name):
 
 urlpatterns = [
     *paged("", views.IndexView.as_view(), "index"),
+    path("preview/<str:token>/", views.PreviewLinkView.as_view(), name="preview"),
     *paged("category/<uslug:slug>/", views.CategoryArchiveView.as_view(), "category"),
     *paged("tag/<uslug:slug>/", views.TagArchiveView.as_view(), "tag"),
     *paged("source/<uslug:slug>/", views.SourceArchiveView.as_view(), "source"),

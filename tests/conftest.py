@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
-from .factories import ArticleFactory, CategoryFactory, UserFactory
+from .factories import ArticleFactory, CategoryFactory, StaffFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +29,29 @@ def article(db, category):
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def author(db):
+    return StaffFactory(username="author", groups=["Authors"])
+
+
+@pytest.fixture
+def desk_editor(db):
+    return StaffFactory(username="desk", groups=["Editors"])
+
+
+@pytest.fixture
+def moderator(db):
+    return StaffFactory(username="moderator", groups=["Moderators"])
+
+
+@pytest.fixture
+def shift_clock(monkeypatch):
+    """Move the clock that the code reads (timezone.now) by a timedelta."""
+    real_now = timezone.now
+
+    def shift(delta: datetime.timedelta):
+        monkeypatch.setattr(timezone, "now", lambda: real_now() + delta)
+
+    return shift

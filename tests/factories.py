@@ -2,9 +2,17 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from articles.models import Article, Category, Language, Source, SourceLink
+from articles.models import (
+    Article,
+    Category,
+    Language,
+    PreviewLink,
+    Source,
+    SourceLink,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -15,6 +23,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.django.Password("correct-horse-battery-staple")
+
+
+class StaffFactory(UserFactory):
+    """A staff account in the named role groups (Authors, Editors, Moderators)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set(Group.objects.filter(name__in=extracted))
 
 
 class LanguageFactory(factory.django.DjangoModelFactory):
@@ -89,3 +111,18 @@ class SourceLinkFactory(factory.django.DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://news.example.com/story/{n}")
     source = factory.SubFactory(SourceFactory)
     status = SourceLink.Status.APPROVED
+
+
+class DraftFactory(ArticleFactory):
+    status = Article.Status.DRAFT
+    published_at = None
+
+
+class PreviewLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PreviewLink
+
+    article = factory.SubFactory(DraftFactory)
+    expires_at = factory.LazyFunction(
+        lambda: timezone.now() + datetime.timedelta(days=7)
+    )

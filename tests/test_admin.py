@@ -126,6 +126,7 @@ def test_editor_changes_an_article(client, editor):
         title="New title",
         slug=article.slug,
         categories=[c.pk for c in article.categories.all()],
+        base_version=article.version,
     )
     assert client.post(url, data).status_code == HTTPStatus.FOUND
     article.refresh_from_db()

@@ -1,47 +1,53 @@
-from django import forms
-from django.contrib import admin
+import json
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Article, Language
+from ..permissions import can_edit, can_publish, can_trash
+from ..services import (
+    article_record_revision,
+    article_save,
+    article_trash,
+)
+from .actions import TrashFilter, WorkflowActionsMixin
+from .forms import ArticleAdminForm
+from .history import RevisionHistoryMixin
 from .links import SourceLinkInline
 
 
-class ArticleAdminForm(forms.ModelForm):
-    class Meta:
-        model = Article
-        fields = [
-            "title", "slug", "lead", "body", "status", "published_at", "author",
-            "language", "categories", "tags", "image", "image_alt",
-        ]  # fmt: skip
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get(
-            "categories"
-        ):
-            self.add_error(
-                "categories", _("Choose at least one category before publishing.")
-            )
-        if cleaned.get("image") and not (cleaned.get("image_alt") or "").strip():
-            self.add_error(
-                "image_alt", _("Describe the image for readers who cannot see it.")
-            )
-        return cleaned
-
-
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "status", "published_at", "category_list", "author"]
-    list_filter = ["status", "categories", "language", "source_links__source"]
+    list_display = ["title", "state", "published_at", "category_list", "author"]
+    list_filter = [
+        TrashFilter,
+        "status",
+        "categories",
+        "language",
+        "source_links__source",
+    ]
     list_select_related = ["author"]
     search_fields = ["title", "lead", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["categories"]
     inlines = [SourceLinkInline]
+    delete_confirmation_template = "admin/articles/article/trash_confirmation.html"
+    actions = [
+        "submit_for_review",
+        "publish",
+        "unpublish",
+        "move_to_trash",
+        "restore_from_trash",
+        "purge",
+    ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "lead", "body"]}),
+        (None, {"fields": ["title", "slug", "lead", "body", "base_version"]}),
         (
             _("Publishing"),
             {"fields": ["status", "published_at", "author", "language"]},
@@ -52,6 +58,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("categories")
+
+    @admin.display(description=_("state"), ordering="status")
+    def state(self, obj):
+        return obj.state_label()
 
     @admin.display(description=_("categories"))
     def category_list(self, obj):
@@ -64,3 +74,65 @@ class ArticleAdmin(admin.ModelAdmin):
         if english:
             initial.setdefault("language", english.pk)
         return initial
+
+    def get_readonly_fields(self, request, obj=None):
+        if can_publish(request.user):
+            return []
+        return ["published_at", "author"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_trash(request.user, obj))
+
+    def save_model(self, request, obj, form, change):
+        previous = Article.objects.get(pk=obj.pk) if change else None
+        article_save(article=obj, actor=request.user, previous=previous)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        message = self.construct_change_message(request, form, formsets, not change)
+        comment = LogEntry(change_message=json.dumps(message)).get_change_message()
+        article_record_revision(
+            article=form.instance,
+            actor=request.user,
+            comment=comment or _("Saved without changes."),
+        )
+
+    def get_deleted_objects(self, objs, request):
+        # Moving to the trash deletes nothing, so related rows need no permission.
+        return [str(obj) for obj in objs], {}, set(), []
+
+    def delete_model(self, request, obj):
+        article_trash(article=obj, actor=request.user)
+
+    def response_delete(self, request, obj_display, obj_id):
+        self.message_user(
+            request,
+            _("“%(title)s” was moved to the trash; editors can restore it.")
+            % {"title": obj_display},
+            messages.SUCCESS,
+        )
+        url = reverse("admin:articles_article_changelist")
+        return HttpResponseRedirect(
+            add_preserved_filters(
+                {
+                    "preserved_filters": self.get_preserved_filters(request),
+                    "opts": self.opts,
+                },
+                url,
+            )
+        )

@@ -1,12 +1,32 @@
+import reversion
+
 from .articles import Article, ArticleQuerySet
 from .links import SourceLink, SourceLinkQuerySet
 from .taxonomy import Category, Language, Source
+from .workflow import AuditEntry, PreviewLink, PreviewLinkUse
+
+# A revision holds the article's content and publishing state (not the lock
+# counter or trash marks, which restoring must never roll back) and its links.
+reversion.register(
+    SourceLink, fields=["article", "url", "source", "language", "status"]
+)
+reversion.register(
+    Article,
+    fields=[
+        "title", "slug", "lead", "body", "author", "language", "status",
+        "published_at", "categories", "tag_names",
+    ],
+    follow=["source_links"],
+)  # fmt: skip
 
 __all__ = [
     "Article",
     "ArticleQuerySet",
+    "AuditEntry",
     "Category",
     "Language",
+    "PreviewLink",
+    "PreviewLinkUse",
     "Source",
     "SourceLink",
     "SourceLinkQuerySet",

@@ -14,10 +14,25 @@ from .taxonomy import Category, Language
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
-        """Articles readers may see: published and due (scheduled ones appear alone)."""
+        """Articles readers may see: published, due and not in the trash.
+
+        Scheduled articles appear by themselves when their time comes.
+        """
         return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+            status=Article.Status.PUBLISHED,
+            published_at__lte=timezone.now(),
+            trashed_at__isnull=True,
         )
+
+    def in_trash(self) -> "ArticleQuerySet":
+        return self.filter(trashed_at__isnull=False)
+
+    def not_in_trash(self) -> "ArticleQuerySet":
+        return self.filter(trashed_at__isnull=True)
+
+    def previewable(self) -> "ArticleQuerySet":
+        """Drafts, articles in review and scheduled ones, outside the trash."""
+        return self.not_in_trash().exclude(pk__in=self.published().values("pk"))
 
     def in_category(self, category) -> "ArticleQuerySet":
         return self.filter(categories=category)
@@ -52,6 +67,7 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        IN_REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(max_length=300)
@@ -93,6 +109,10 @@ class Article(models.Model):
         help_text=_("At least one is needed to publish."),
     )
     tags = TaggableManager(blank=True)
+    # Taggit's manager is not serialised, so revisions read the tags from here.
+    tag_names = models.TextField(
+        blank=True, editable=False, help_text=_("Tag names, one a line.")
+    )
     image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
     image_alt = models.CharField(
         _("image alt text"),
@@ -100,12 +120,30 @@ class Article(models.Model):
         blank=True,
         help_text=_("Describes the image for readers who cannot see it."),
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text=_("Raised by every save; a form holding an older one is refused."),
+    )
+    trashed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    trashed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
+        permissions = [
+            ("publish_article", "Can publish, schedule, unpublish and restore"),
+            ("purge_article", "Can purge articles from the trash"),
+        ]
         indexes = [
             models.Index(
                 fields=["status", "-published_at", "-id"], name="article_status_pub_idx"
@@ -134,12 +172,15 @@ class Article(models.Model):
             self.slug = unique_slug(
                 make_slug(self.title), lambda s: others.filter(slug=s).exists()
             )
+        if not self._state.adding:
+            self.version += 1
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
                 "body",
                 "slug",
                 "published_at",
+                "version",
             }
         super().save(*args, **kwargs)
 
@@ -163,7 +204,31 @@ class Article(models.Model):
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
+            and self.trashed_at is None
         )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_trashed(self) -> bool:
+        return self.trashed_at is not None
+
+    def state_label(self) -> str:
+        """Status as an editor reads it: scheduled and trashed are told apart."""
+        if self.is_trashed:
+            return _("In trash")
+        if self.is_scheduled:
+            return _("Scheduled")
+        return self.get_status_display()
+
+    def tag_names_from_tags(self) -> str:
+        return "\n".join(sorted((tag.name for tag in self.tags.all()), key=str.lower))
 
     @property
     def has_more(self) -> bool:

@@ -7,12 +7,14 @@ from .archives import (
     YearArchiveView,
 )
 from .detail import ArticleDetailView
+from .preview import PreviewLinkView
 
 __all__ = [
     "ArticleDetailView",
     "CategoryArchiveView",
     "IndexView",
     "MonthArchiveView",
+    "PreviewLinkView",
     "SourceArchiveView",
     "TagArchiveView",
     "YearArchiveView",

@@ -15,7 +15,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         articles = Article.objects.for_detail()
         if self.request.user.is_staff:
-            return articles
+            return articles.not_in_trash()
         return articles.published()
 
     def get_object(self, queryset=None):

@@ -2,16 +2,14 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-
-EDITOR_MODELS = ["article", "category", "source", "sourcelink", "tag", "language"]
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo accounts 'admin' and 'editor' (DEBUG only) if they do not "
-        "exist, each with a random password printed once."
+        "Create the demo accounts 'admin' and 'editor' (in the Editors group; "
+        "DEBUG only) if they do not exist, each with a random password printed once."
     )
 
     def handle(self, *args, **options):
@@ -30,9 +28,7 @@ class Command(BaseCommand):
                 is_superuser=is_superuser,
             )
             if not is_superuser:
-                user.user_permissions.set(
-                    Permission.objects.filter(content_type__model__in=EDITOR_MODELS)
-                )
+                user.groups.add(Group.objects.get(name="Editors"))
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Created '{username}' with password: {password} "

@@ -1,0 +1,32 @@
+"""Writes that touch several models: keyword-only, atomic, permission-checked."""
+
+from .audit import audit_record
+from .demo import demo_load
+from .preview import preview_link_create, preview_link_open, preview_link_revoke
+from .revisions import article_record_revision, article_revision_restore
+from .trash import article_purge, article_restore, article_trash
+from .workflow import (
+    article_publish,
+    article_save,
+    article_submit,
+    article_unpublish,
+    articles_changed,
+)
+
+__all__ = [
+    "article_publish",
+    "article_purge",
+    "article_record_revision",
+    "article_restore",
+    "article_revision_restore",
+    "article_save",
+    "article_submit",
+    "article_trash",
+    "article_unpublish",
+    "articles_changed",
+    "audit_record",
+    "demo_load",
+    "preview_link_create",
+    "preview_link_open",
+    "preview_link_revoke",
+]
