@@ -47,6 +47,23 @@ def open_page(browser, request):
 
 
 @pytest.fixture
+def roles(db):
+    """Recreate the role groups: a transactional test empties every table."""
+    from django.apps import apps
+
+    from articles.roles import sync_role_groups
+
+    sync_role_groups(apps)
+
+
+def log_in(page, live_server, username, password=PASSWORD):
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+
+
+@pytest.fixture
 def innovation(db):
     return CategoryFactory(name="Innovation", slug="innovation")
 
@@ -118,3 +135,34 @@ def test_pages_pass_axe(live_server, open_page, innovation, path):
         if v["impact"] in {"serious", "critical"}
     ]
     assert not serious, results.generate_report()
+
+
+def test_author_cannot_publish(live_server, open_page, roles, innovation):
+    from articles.models import Article
+
+    from .factories import LanguageFactory, StaffFactory
+
+    LanguageFactory()
+    StaffFactory(username="writer", password=PASSWORD, groups=["Authors"])
+    author = open_page("author")
+    page = author.page
+    log_in(page, live_server, "writer")
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    options = page.locator("#id_status option").all_inner_texts()
+    assert "Published" not in options
+    assert "In review" in options
+    page.fill("#id_title", "An author's story")
+    page.fill("#id_lead", "Written by an author.")
+    page.select_option("#id_status", label="In review")
+    author.screenshot("form")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/articles/article/")
+    article = Article.objects.get(title="An author's story")
+    assert article.status == Article.Status.IN_REVIEW
+    assert not article.is_published()
+    page.goto(live_server.url + article.get_absolute_url())
+    assert "Preview — not published" in page.inner_text("body")
+    reader = open_page("author-reader")
+    reader.expect("status of 404")
+    response = reader.page.goto(live_server.url + article.get_absolute_url())
+    assert response.status == HTTPStatus.NOT_FOUND
