@@ -161,7 +161,7 @@ def test_author_cannot_publish(live_server, open_page, roles, innovation):
     assert article.status == Article.Status.IN_REVIEW
     assert not article.is_published()
     page.goto(live_server.url + article.get_absolute_url())
-    assert "Preview — not published" in page.inner_text("body")
+    assert "preview — not published" in page.inner_text("body").lower()
     reader = open_page("author-reader")
     reader.expect("status of 404")
     response = reader.page.goto(live_server.url + article.get_absolute_url())
