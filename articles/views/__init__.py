@@ -7,13 +7,20 @@ from .archives import (
     YearArchiveView,
 )
 from .detail import ArticleDetailView
+from .discovery import news_sitemap, robots_txt, sitemap_index, sitemap_section
+from .search import SearchView
 
 __all__ = [
     "ArticleDetailView",
     "CategoryArchiveView",
     "IndexView",
     "MonthArchiveView",
+    "SearchView",
     "SourceArchiveView",
     "TagArchiveView",
     "YearArchiveView",
+    "news_sitemap",
+    "robots_txt",
+    "sitemap_index",
+    "sitemap_section",
 ]
