@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
@@ -53,6 +54,15 @@ class LatestArticlesFeed(Feed):
     def feed_url(self, obj=None):
         return absolute_url(reverse("articles:feed"))
 
+    def get_object(self, request, *args, **kwargs):
+        # Cached on the request: the conditional-GET check reads it first.
+        if not hasattr(request, "_feed_object"):
+            request._feed_object = self.find_object(**kwargs)
+        return request._feed_object
+
+    def find_object(self, **kwargs):
+        return None
+
     def filter_articles(self, articles, obj):
         return articles
 
@@ -67,7 +77,8 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.lead
+        # Readers treat the description as HTML; the lead is plain text.
+        return escape(item.lead)
 
     def item_link(self, item):
         return absolute_url(item.get_absolute_url())
@@ -125,7 +136,7 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 
 class CategoryFeed(LatestArticlesFeed):
-    def get_object(self, request, slug):
+    def find_object(self, slug):
         return get_object_or_404(Category, slug=slug)
 
     def title(self, obj):
@@ -153,7 +164,7 @@ class CategoryAtomFeed(CategoryFeed):
 
 
 class TagFeed(LatestArticlesFeed):
-    def get_object(self, request, slug):
+    def find_object(self, slug):
         return get_object_or_404(Tag, slug=slug)
 
     def title(self, obj):
