@@ -278,3 +278,27 @@ class TestSearchPage:
                 response = client.get("/search/", {"q": "drone 无人机"})
         assert len(response.context["articles"]) == n
         assert not any(" LIKE " in q["sql"].upper() for q in queries.captured_queries)
+
+
+def test_backend_follows_the_database():
+    """PostgreSQL: stored tsvector with a GIN index. SQLite: an FTS5 table."""
+    article = ArticleFactory(title="Indexed", lead="x")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes "
+                "WHERE indexname = 'article_search_vector_idx'"
+            )
+            assert "USING gin (search_vector)" in cursor.fetchone()[0]
+            stored = Article.objects.filter(pk=article.pk, search_vector__isnull=False)
+            assert stored.exists()
+        else:
+            assert connection.vendor == "sqlite"
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'articles_search'"
+            )
+            assert "USING fts5" in cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT count(*) FROM articles_search WHERE rowid = %s", [article.pk]
+            )
+            assert cursor.fetchone()[0] == 1

@@ -284,6 +284,9 @@ class TestArticleDetail:
         assert response.status_code == HTTPStatus.OK
         assert "Preview — not published" in response.content.decode()
         assert "no-cache" in response["Cache-Control"]
+        assert '<meta name="robots" content="noindex, nofollow">' in (
+            response.content.decode()
+        )
 
     def test_published_article_has_no_preview_banner_for_staff(
         self, client, editor, article

@@ -23,8 +23,13 @@ def _vector(documents):
         parts += [
             SearchVector(Value(doc.latin), config="english", weight=weight),
             SearchVector(Value(doc.cjk), config="simple", weight=weight),
-            SearchVector(Value(doc.cjk_unigrams), config="simple", weight=weight),
         ]
+    # Unigrams last: single-character queries need no positions, and a tsvector
+    # keeps positions only up to 16383, which phrase (bigram) matches rely on.
+    parts += [
+        SearchVector(Value(documents[field].cjk_unigrams), config="simple", weight=w)
+        for field, w in FIELD_WEIGHTS
+    ]
     return reduce(operator.add, parts)
 
 

@@ -49,6 +49,7 @@ class ArticleDetailView(DetailView):
             meta_description=excerpt(self.object.lead),
             page_lang=self.object.language.code,
             og_type="article",
+            robots="noindex, nofollow" if not self.object.is_published() else "",
             related_articles=Article.objects.published().related_to(self.object)[
                 :RELATED_ARTICLES
             ],
