@@ -122,7 +122,10 @@ class LatestArticlesFeed(Feed):
         return {
             "content_encoded": render_to_string(
                 "articles/feed_content.html",
-                {"article": item, "site_url": settings.SITE_URL},
+                {
+                    "article": item,
+                    "image_url": absolute_url(item.image.url) if item.image else "",
+                },
             )
         }
 

@@ -82,6 +82,7 @@ def test_rss_item_fields(client, story):
     [content] = entry.content
     assert "<strong>story</strong>" in content.value
     assert 'href="https://caixin.example.com/yantian"' in content.value
+    assert f'src="{SITE}{story.image.url}"' in content.value
     assert "Read more on" in content.value
     [enclosure] = entry.enclosures
     assert enclosure.href == SITE + story.image.url

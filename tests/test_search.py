@@ -123,6 +123,11 @@ class TestChinese:
         chinese("香港數據中心", "<p>新的數據中心啟用</p>")
         assert found("数据") == ["香港數據中心"]
 
+    def test_full_width_letters_are_folded(self):
+        chinese("ＡＩ芯片", "<p>内容</p>")
+        assert found("ai") == ["ＡＩ芯片"]
+        assert found("ＡＩ") == ["ＡＩ芯片"]
+
     def test_mixed_latin_and_chinese_query(self):
         chinese("AI芯片量产", "<p>深圳企业的AI芯片</p>")
         chinese("芯片工厂", "<p>芯片</p>")
@@ -212,6 +217,7 @@ class TestSearchPage:
             "'; DROP TABLE articles_article; --",
             "a:b title:robots",
             "<script>alert(1)</script>",
+            "\x00robots\x00",
         ],
     )
     def test_odd_queries_give_a_normal_page(self, client, query):
@@ -219,6 +225,9 @@ class TestSearchPage:
         response = client.get("/search/", {"q": query})
         assert response.status_code == HTTPStatus.OK
         assert "<script>alert(1)</script>" not in response.content.decode()
+
+    def test_invalid_utf8_query_gives_a_normal_page(self, client):
+        assert client.get("/search/?q=%ED%A0%80%FF").status_code == HTTPStatus.OK
 
     def test_results_page_shows_highlighted_escaped_snippets(self, client):
         ArticleFactory(

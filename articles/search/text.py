@@ -8,6 +8,7 @@ middle of a run. Traditional characters are folded to Simplified on both sides.
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from html import unescape
 
@@ -32,10 +33,11 @@ def _converter():
 
 
 def fold(text: str) -> str:
-    """Return text with Traditional Chinese folded to Simplified, lower-cased."""
+    """Return text NFKC-normalised, lower-cased, Traditional folded to Simplified."""
+    text = unicodedata.normalize("NFKC", text).lower()
     if not _HAN_RUN.search(text):
-        return text.lower()
-    return _converter().convert(text).lower()
+        return text
+    return _converter().convert(text)
 
 
 def bigrams(run: str) -> list[str]:
