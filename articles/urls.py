@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
-from . import converters, views
+from . import converters, feeds, views
+from .views.discovery import conditional_feed
 
 register_converter(converters.UnicodeSlugConverter, "uslug")
 register_converter(converters.FourDigitYearConverter, "yyyy")
@@ -18,6 +19,31 @@ def paged(route, view, name):
 
 
 urlpatterns = [
+    path("feed/", conditional_feed(feeds.LatestArticlesFeed()), name="feed"),
+    path(
+        "feed/atom/", conditional_feed(feeds.LatestArticlesAtomFeed()), name="feed-atom"
+    ),
+    path(
+        "category/<uslug:slug>/feed/",
+        conditional_feed(feeds.CategoryFeed()),
+        name="category-feed",
+    ),
+    path(
+        "category/<uslug:slug>/feed/atom/",
+        conditional_feed(feeds.CategoryAtomFeed()),
+        name="category-feed-atom",
+    ),
+    path("tag/<uslug:slug>/feed/", conditional_feed(feeds.TagFeed()), name="tag-feed"),
+    path(
+        "tag/<uslug:slug>/feed/atom/",
+        conditional_feed(feeds.TagAtomFeed()),
+        name="tag-feed-atom",
+    ),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path("sitemap-<section>.xml", views.sitemap_section, name="sitemap-section"),
+    path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    *paged("search/", views.SearchView.as_view(), "search"),
     *paged("", views.IndexView.as_view(), "index"),
     path("preview/<str:token>/", views.PreviewLinkView.as_view(), name="preview"),
     *paged("category/<uslug:slug>/", views.CategoryArchiveView.as_view(), "category"),

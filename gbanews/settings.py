@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "taggit",
     "axes",
     "reversion",
@@ -199,6 +200,9 @@ TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
+FEED_ITEMS = env_int("FEED_ITEMS", 20)
+# Google News: the publication's name in the news sitemap.
+NEWS_PUBLICATION_NAME = os.environ.get("NEWS_PUBLICATION_NAME", SITE_NAME)
 
 # --- Security ---------------------------------------------------------------
 # Secure by default whenever debug is off; each switch can be turned off for a

@@ -91,6 +91,14 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         lambda: timezone.now() - datetime.timedelta(days=1)
     )
 
+    class Params:
+        with_image = factory.Trait(
+            image=factory.django.ImageField(
+                filename="harbour.jpg", format="JPEG", width=64, height=48
+            ),
+            image_alt="Victoria Harbour at night",
+        )
+
     @factory.post_generation
     def categories(self, create, extracted, **kwargs):
         if not create:

@@ -46,6 +46,12 @@ def open_page(browser, request):
         watched.assert_clean()
 
 
+@pytest.fixture(autouse=True)
+def _site_url(live_server, settings):
+    """Absolute links (canonical, pagination) point at the live server."""
+    settings.SITE_URL = live_server.url
+
+
 @pytest.fixture
 def roles(db):
     """Recreate the role groups: a transactional test empties every table."""

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 # category/tag/source lookup, count, page, categories, tags, links, navigation
 MAX_ARCHIVE_QUERIES = 7
-MAX_ARTICLE_QUERIES = 5
+# article, categories, tags, links, related articles, navigation
+MAX_ARTICLE_QUERIES = 6
 
 
 def fill(n, category):

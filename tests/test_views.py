@@ -105,14 +105,18 @@ class TestPagination:
         assert len(first.context["articles"]) == 10
         assert "Page 1 of 2" in first.content.decode()
         assert (
-            '<link rel="next" href="/category/innovation/page/2/">'
+            '<link rel="next" '
+            'href="https://gba.example.com/category/innovation/page/2/">'
             in first.content.decode()
         )
         second = client.get("/category/innovation/page/2/")
         assert second.status_code == HTTPStatus.OK
         assert [a.title for a in second.context["articles"]] == ["Story 11", "Story 12"]
         html = second.content.decode()
-        assert '<link rel="prev" href="/category/innovation/">' in html
+        assert (
+            '<link rel="prev" href="https://gba.example.com/category/innovation/">'
+            in html
+        )
         assert 'href="https://gba.example.com/category/innovation/page/2/"' in html
 
     def test_page_size_is_a_setting(self, client, twelve, settings):
@@ -280,6 +284,9 @@ class TestArticleDetail:
         assert response.status_code == HTTPStatus.OK
         assert "Preview — not published" in response.content.decode()
         assert "no-cache" in response["Cache-Control"]
+        assert '<meta name="robots" content="noindex, nofollow">' in (
+            response.content.decode()
+        )
 
     def test_published_article_has_no_preview_banner_for_staff(
         self, client, editor, article

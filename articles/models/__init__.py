@@ -2,6 +2,7 @@ import reversion
 
 from .articles import Article, ArticleQuerySet
 from .links import SourceLink, SourceLinkQuerySet
+from .redirects import ArticleRedirect
 from .taxonomy import Category, Language, Source
 from .workflow import AuditEntry, PreviewLink, PreviewLinkUse
 
@@ -23,6 +24,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "AuditEntry",
+    "ArticleRedirect",
     "Category",
     "Language",
     "PreviewLink",

@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from taggit.managers import TaggableManager
 from ..sanitize import clean_html
 from ..text import make_slug, unique_slug
 from .links import SourceLink
+from .redirects import ArticleRedirect
 from .taxonomy import Category, Language
 
 
@@ -63,6 +65,27 @@ class ArticleQuerySet(models.QuerySet):
     def for_detail(self) -> "ArticleQuerySet":
         return self.for_listing().select_related("author")
 
+    def related_to(self, article) -> "ArticleQuerySet":
+        """Others sharing the most tags and categories with article, newest first.
+
+        Reads the article's tags and categories from its prefetch cache, so an
+        article loaded with for_listing() costs one query here.
+        """
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        category_ids = [category.pk for category in article.categories.all()]
+        shared = Q(tags__in=tag_ids) | Q(categories__in=category_ids)
+        return (
+            self.exclude(pk=article.pk)
+            .filter(pk__in=Article.objects.filter(shared).values("pk"))
+            .annotate(
+                shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+                shared_categories=Count(
+                    "categories", filter=Q(categories__in=category_ids), distinct=True
+                ),
+            )
+            .order_by("-shared_tags", "-shared_categories", "-published_at", "-pk")
+        )
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -114,6 +137,8 @@ class Article(models.Model):
         blank=True, editable=False, help_text=_("Tag names, one a line.")
     )
     image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    # Kept current by articles.search on PostgreSQL; unused (always NULL) on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     image_alt = models.CharField(
         _("image alt text"),
         max_length=300,
@@ -182,7 +207,14 @@ class Article(models.Model):
                 "published_at",
                 "version",
             }
+        old_slug = self._published_slug()
         super().save(*args, **kwargs)
+        if old_slug and old_slug != self.slug:
+            ArticleRedirect.objects.update_or_create(
+                old_slug=old_slug, defaults={"article": self}
+            )
+            # A slug in use again by its article needs no redirect.
+            ArticleRedirect.objects.filter(old_slug=self.slug).delete()
 
     def get_absolute_url(self):
         date = timezone.localtime(
@@ -196,6 +228,16 @@ class Article(models.Model):
                 "day": date.day,
                 "slug": self.slug,
             },
+        )
+
+    def _published_slug(self):
+        """Return the stored slug if the stored row is published, else None."""
+        if self.pk is None:
+            return None
+        return (
+            Article.objects.filter(pk=self.pk, status=self.Status.PUBLISHED)
+            .values_list("slug", flat=True)
+            .first()
         )
 
     def is_published(self) -> bool:

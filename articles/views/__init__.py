@@ -7,7 +7,9 @@ from .archives import (
     YearArchiveView,
 )
 from .detail import ArticleDetailView
+from .discovery import news_sitemap, robots_txt, sitemap_index, sitemap_section
 from .preview import PreviewLinkView
+from .search import SearchView
 
 __all__ = [
     "ArticleDetailView",
@@ -15,7 +17,12 @@ __all__ = [
     "IndexView",
     "MonthArchiveView",
     "PreviewLinkView",
+    "SearchView",
     "SourceArchiveView",
     "TagArchiveView",
     "YearArchiveView",
+    "news_sitemap",
+    "robots_txt",
+    "sitemap_index",
+    "sitemap_section",
 ]

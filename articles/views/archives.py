@@ -5,20 +5,18 @@ from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from .. import structured_data
 from ..models import Article, Category, Source
 from ..text import excerpt
+from ..urls_absolute import absolute_url
 
 _PAGE_SUFFIX = re.compile(r"page/\d+/$")
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL + iri_to_uri(path)
 
 
 def local_day_start(year: int, month: int = 1, day: int = 1) -> datetime.datetime:
@@ -27,6 +25,17 @@ def local_day_start(year: int, month: int = 1, day: int = 1) -> datetime.datetim
         return timezone.make_aware(datetime.datetime(year, month, day))
     except ValueError as exc:
         raise Http404(_("No such date.")) from exc
+
+
+def feed_pair(name: str, kind: str, slug: str) -> list[tuple[str, str, str]]:
+    """Return the RSS and Atom feed links of a category or tag archive."""
+    rss = reverse(f"articles:{kind}-feed", kwargs={"slug": slug})
+    atom = reverse(f"articles:{kind}-feed-atom", kwargs={"slug": slug})
+    title = _("%(site)s » %(name)s") % {"site": settings.SITE_NAME, "name": name}
+    return [
+        (title, "application/rss+xml", absolute_url(rss)),
+        (title, "application/atom+xml", absolute_url(atom)),
+    ]
 
 
 class ArticleListMixin:
@@ -39,7 +48,7 @@ class ArticleListMixin:
 
     def get(self, request, *args, **kwargs):
         if kwargs.get("page") == 1:
-            return redirect(self.base_path(), permanent=True)
+            return redirect(self.page_path(1), permanent=True)
         return super().get(request, *args, **kwargs)
 
     def get_paginate_by(self, queryset):
@@ -86,20 +95,37 @@ class ArticleListMixin:
             page_title=title,
             canonical_url=absolute_url(self.page_path(page.number)),
             prev_url=(
-                self.page_path(page.previous_page_number())
+                absolute_url(self.page_path(page.previous_page_number()))
                 if page.has_previous()
                 else None
             ),
-            next_url=self.page_path(page.next_page_number())
-            if page.has_next()
-            else None,
+            next_url=(
+                absolute_url(self.page_path(page.next_page_number()))
+                if page.has_next()
+                else None
+            ),
             meta_description=self.meta_description(),
             page_lang=settings.LANGUAGE_CODE,
+            feed_links=self.feed_links(),
         )
+        trail = self.breadcrumb_trail()
+        if trail:
+            context["structured_data"] = structured_data.breadcrumbs(
+                [(settings.SITE_NAME, "/"), *trail]
+            )
         return context
 
     def meta_description(self) -> str:
         return _("Technology news from China's Greater Bay Area.")
+
+    def breadcrumb_trail(self) -> list[tuple[str, str]]:
+        """Return (name, path) pairs below the home page; none on the home page."""
+        title = self.archive_title()
+        return [(title, self.base_path())] if title else []
+
+    def feed_links(self) -> list[tuple[str, str]]:
+        """Return (title, type, URL) of this archive's own feeds."""
+        return []
 
 
 class IndexView(ArticleListMixin, ListView):
@@ -117,6 +143,9 @@ class CategoryArchiveView(ArticleListMixin, ListView):
     def meta_description(self):
         return excerpt(self.category.description) or super().meta_description()
 
+    def feed_links(self):
+        return feed_pair(self.category.name, "category", self.category.slug)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(category=self.category, **kwargs)
 
@@ -128,6 +157,9 @@ class TagArchiveView(ArticleListMixin, ListView):
 
     def archive_title(self):
         return _("Tag Archives: %(name)s") % {"name": self.tag.name}
+
+    def feed_links(self):
+        return feed_pair(self.tag.name, "tag", self.tag.slug)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -162,6 +194,10 @@ class YearArchiveView(ArticleListMixin, ListView):
     def archive_title(self):
         return _("Yearly Archives: %(year)s") % {"year": self.kwargs["year"]}
 
+    def breadcrumb_trail(self):
+        year = self.kwargs["year"]
+        return [(str(year), reverse("articles:year", kwargs={"year": year}))]
+
 
 class MonthArchiveView(YearArchiveView):
     def date_range(self):
@@ -174,3 +210,11 @@ class MonthArchiveView(YearArchiveView):
     def archive_title(self):
         start, _end = self.date_range()
         return _("Monthly Archives: %(month)s") % {"month": start.strftime("%B %Y")}
+
+    def breadcrumb_trail(self):
+        start, _end = self.date_range()
+        month = reverse(
+            "articles:month",
+            kwargs={"year": self.kwargs["year"], "month": self.kwargs["month"]},
+        )
+        return [*super().breadcrumb_trail(), (start.strftime("%B %Y"), month)]

@@ -1,11 +1,16 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView
 
-from ..models import Article
+from .. import structured_data
+from ..models import Article, ArticleRedirect
 from ..text import excerpt
-from .archives import absolute_url, local_day_start
+from ..urls_absolute import absolute_url
+from .archives import local_day_start
+
+RELATED_ARTICLES = 5
 
 
 class ArticleDetailView(DetailView):
@@ -24,7 +29,10 @@ class ArticleDetailView(DetailView):
         return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return self.redirect_old_slug()
         canonical = self.object.get_absolute_url()
         if (
             self.url_date
@@ -40,8 +48,32 @@ class ArticleDetailView(DetailView):
             page_title=self.object.title,
             meta_description=excerpt(self.object.lead),
             page_lang=self.object.language.code,
+            og_type="article",
+            robots="noindex, nofollow" if not self.object.is_published() else "",
+            related_articles=Article.objects.published().related_to(self.object)[
+                :RELATED_ARTICLES
+            ],
+        )
+        image_url = absolute_url(self.object.image.url) if self.object.image else ""
+        context["og_image"] = image_url
+        context["structured_data"] = structured_data.news_article(
+            self.object, image_url=image_url
         )
         response = self.render_to_response(context)
         if context["is_preview"]:
             add_never_cache_headers(response)
         return response
+
+    def redirect_old_slug(self):
+        """Send a renamed published article's old URL to its current one, or 404."""
+        old = (
+            ArticleRedirect.objects.filter(
+                old_slug=self.kwargs["slug"],
+                article__in=Article.objects.published(),
+            )
+            .select_related("article")
+            .first()
+        )
+        if old is None:
+            raise Http404("No article found at this address.")
+        return redirect(old.article.get_absolute_url(), permanent=True)

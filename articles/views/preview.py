@@ -39,7 +39,7 @@ class PreviewLinkView(DetailView):
                     page_title=self.object.title,
                     meta_description=excerpt(self.object.lead),
                     page_lang=self.object.language.code,
-                    noindex=True,
+                    robots="noindex, nofollow",
                 )
             )
         add_never_cache_headers(response)

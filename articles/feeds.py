@@ -1,0 +1,191 @@
+"""RSS 2.0 and Atom feeds of the site, a category and a tag (WordPress paths)."""
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from taggit.models import Tag
+
+from .models import Article, Category
+from .urls_absolute import absolute_url
+
+
+class ContentEncodedRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with the full article as content:encoded."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content_encoded"])
+
+
+class ContentAtomFeed(Atom1Feed):
+    """Atom with the full article as <content type="html">."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content_encoded"], {"type": "html"})
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = ContentEncodedRssFeed
+    description_template = None
+
+    def title(self, obj=None):
+        return settings.SITE_NAME
+
+    def description(self, obj=None):
+        return _("Technology news from China's Greater Bay Area.")
+
+    def link(self, obj=None):
+        return absolute_url(reverse("articles:index"))
+
+    def feed_url(self, obj=None):
+        return absolute_url(reverse("articles:feed"))
+
+    def get_object(self, request, *args, **kwargs):
+        # Cached on the request: the conditional-GET check reads it first.
+        if not hasattr(request, "_feed_object"):
+            request._feed_object = self.find_object(**kwargs)
+        return request._feed_object
+
+    def find_object(self, **kwargs):
+        return None
+
+    def filter_articles(self, articles, obj):
+        return articles
+
+    def visible(self, obj=None):
+        """The articles this feed lists, newest first, before slicing."""
+        return self.filter_articles(Article.objects.published(), obj)
+
+    def items(self, obj=None):
+        return self.visible(obj).for_detail()[: settings.FEED_ITEMS]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        # Readers treat the description as HTML; the lead is plain text.
+        return escape(item.lead)
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
+
+    def item_guid(self, item):
+        # Independent of the slug and date, so an edited URL is not a new item.
+        return f"{settings.SITE_URL}/?p={item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        if item.author:
+            return item.author.get_full_name() or item.author.get_username()
+        return None
+
+    def item_categories(self, item):
+        return [c.name for c in item.categories.all()] + [
+            t.name for t in item.tags.all()
+        ]
+
+    def item_enclosure_url(self, item):
+        return absolute_url(item.image.url) if item.image else None
+
+    def item_enclosure_length(self, item):
+        try:
+            return item.image.size
+        except OSError:
+            return 0
+
+    def item_enclosure_mime_type(self, item):
+        return mimetypes.guess_type(item.image.name)[0] or "image/jpeg"
+
+    def item_extra_kwargs(self, item):
+        # The body is cleaned by sanitize.clean_html on every save.
+        return {
+            "content_encoded": render_to_string(
+                "articles/feed_content.html",
+                {
+                    "article": item,
+                    "image_url": absolute_url(item.image.url) if item.image else "",
+                },
+            )
+        }
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = ContentAtomFeed
+    subtitle = LatestArticlesFeed.description
+
+    def feed_url(self, obj=None):
+        return absolute_url(reverse("articles:feed-atom"))
+
+
+class CategoryFeed(LatestArticlesFeed):
+    def find_object(self, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME} » {obj.name}"
+
+    def description(self, obj):
+        return obj.description or super().description(obj)
+
+    def link(self, obj):
+        return absolute_url(obj.get_absolute_url())
+
+    def feed_url(self, obj):
+        return absolute_url(reverse("articles:category-feed", args=[obj.slug]))
+
+    def filter_articles(self, articles, obj):
+        return articles.in_category(obj)
+
+
+class CategoryAtomFeed(CategoryFeed):
+    feed_type = ContentAtomFeed
+    subtitle = CategoryFeed.description
+
+    def feed_url(self, obj):
+        return absolute_url(reverse("articles:category-feed-atom", args=[obj.slug]))
+
+
+class TagFeed(LatestArticlesFeed):
+    def find_object(self, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME} » {obj.name}"
+
+    def link(self, obj):
+        return absolute_url(reverse("articles:tag", args=[obj.slug]))
+
+    def feed_url(self, obj):
+        return absolute_url(reverse("articles:tag-feed", args=[obj.slug]))
+
+    def filter_articles(self, articles, obj):
+        return articles.filter(tags=obj)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = ContentAtomFeed
+    subtitle = TagFeed.description
+
+    def feed_url(self, obj):
+        return absolute_url(reverse("articles:tag-feed-atom", args=[obj.slug]))

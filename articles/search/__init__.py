@@ -1,0 +1,108 @@
+"""Site search: one interface, with the backend chosen by the database in use.
+
+PostgreSQL uses a stored, GIN-indexed tsvector on the article row; SQLite an FTS5
+virtual table. Both index the same documents (title, lead, body text, tags and
+approved source names) and read the same parsed query (see text.py).
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.utils.safestring import SafeString
+
+from . import postgres, sqlite
+from .text import (
+    MAX_QUERY_CHARS,
+    Query,
+    parse_query,
+    plain_text,
+    snippet,
+    split_for_index,
+)
+
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "Query",
+    "index_articles",
+    "parse_query",
+    "rebuild_index",
+    "remove_articles",
+    "search_articles",
+    "snippet_for",
+]
+
+_BACKENDS = {"postgresql": postgres, "sqlite": sqlite}
+_BATCH = 500
+
+
+def backend():
+    try:
+        return _BACKENDS[connection.vendor]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"Search supports PostgreSQL and SQLite, not {connection.vendor}."
+        ) from None
+
+
+def documents_for(article) -> dict:
+    """Return the indexed fields of an article loaded with for_listing()."""
+    extra = [tag.name for tag in article.tags.all()]
+    extra += [link.source.name for link in article.approved_links if link.source]
+    return {
+        "title": split_for_index(article.title),
+        "lead": split_for_index(article.lead),
+        "body": split_for_index(plain_text(article.body)),
+        "extra": split_for_index(" ".join(extra)),
+    }
+
+
+def index_articles(ids) -> None:
+    """Bring the index up to date for these article ids; missing ones are dropped."""
+    from ..models import Article
+
+    ids = list(dict.fromkeys(ids))
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        articles = Article.objects.filter(pk__in=chunk).for_listing()
+        rows = [(article.pk, documents_for(article)) for article in articles]
+        backend().index(rows)
+        found = {pk for pk, _documents in rows}
+        backend().remove([pk for pk in chunk if pk not in found])
+
+
+def remove_articles(ids) -> None:
+    backend().remove(list(ids))
+
+
+def rebuild_index() -> int:
+    """Re-index every article (after writes that bypass save()); return the count."""
+    from ..models import Article
+
+    backend().clear()
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    index_articles(ids)
+    return len(ids)
+
+
+def search_articles(raw_query: str, articles=None):
+    """Return published articles matching the query, best first, with search_rank.
+
+    A query with nothing searchable in it (blank, punctuation) matches nothing.
+    """
+    from ..models import Article
+
+    if articles is None:
+        articles = Article.objects.published()
+    query = parse_query(raw_query)
+    if not query:
+        return articles.none()
+    return (
+        backend()
+        .search(articles, query)
+        .order_by("-search_rank", "-published_at", "-pk")
+    )
+
+
+def snippet_for(article, raw_query: str) -> SafeString:
+    """Return an escaped excerpt of the article with the query's words in <mark>."""
+    text = f"{article.lead} {plain_text(article.body)}"
+    return snippet(text, parse_query(raw_query))

@@ -1,0 +1,69 @@
+"""Schema.org data for JSON-LD: plain dicts, serialised by the json_ld filter."""
+
+from django.conf import settings
+from django.templatetags.static import static
+
+from .urls_absolute import absolute_url
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def publisher() -> dict:
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": settings.SITE_URL + "/",
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute_url(static("img/favicon.svg")),
+        },
+    }
+
+
+def news_article(article, *, image_url: str = "") -> dict:
+    """Return a NewsArticle for an article loaded with for_detail()."""
+    url = absolute_url(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": url,
+        "url": url,
+        "headline": article.title,
+        "description": article.lead,
+        "datePublished": _iso(article.published_at),
+        "dateModified": _iso(article.updated_at),
+        "inLanguage": article.language.code,
+        "articleSection": [category.name for category in article.categories.all()],
+        "keywords": [tag.name for tag in article.tags.all()],
+        "publisher": publisher(),
+        "isBasedOn": [link.url for link in article.approved_links],
+    }
+    if article.author:
+        data["author"] = {
+            "@type": "Person",
+            "name": article.author.get_full_name() or article.author.get_username(),
+        }
+    else:
+        data["author"] = {"@type": "Organization", "name": settings.SITE_NAME}
+    if image_url:
+        data["image"] = [image_url]
+    return data
+
+
+def breadcrumbs(trail) -> dict:
+    """Return a BreadcrumbList for (name, path) pairs, home first."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": absolute_url(path),
+            }
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }

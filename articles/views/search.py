@@ -1,0 +1,43 @@
+from urllib.parse import urlencode
+
+from django.utils.translation import gettext as _
+from django.views.generic import ListView
+
+from ..search import MAX_QUERY_CHARS, search_articles, snippet_for
+from .archives import ArticleListMixin
+
+
+class SearchView(ArticleListMixin, ListView):
+    """/search/?q=… results, best match first, paged like the archives."""
+
+    template_name = "articles/article_search.html"
+
+    def get_query(self) -> str:
+        return " ".join(self.request.GET.get("q", "")[:MAX_QUERY_CHARS].split())
+
+    def filter_articles(self, articles):
+        return search_articles(self.get_query(), articles)
+
+    def page_path(self, number):
+        query = self.get_query()
+        path = super().page_path(number)
+        return f"{path}?{urlencode({'q': query})}" if query else path
+
+    def archive_title(self):
+        query = self.get_query()
+        if not query:
+            return _("Search")
+        return _("Search Results for “%(query)s”") % {"query": query}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.get_query()
+        context.update(
+            search_query=query,
+            results=[
+                (article, snippet_for(article, query))
+                for article in context["page_obj"].object_list
+            ],
+            robots="noindex, follow",
+        )
+        return context

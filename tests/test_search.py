@@ -1,0 +1,313 @@
+"""Site search, English and Chinese. The same tests run on SQLite (FTS5) and
+PostgreSQL (tsvector); the backend follows the database in use."""
+
+import datetime
+import io
+from http import HTTPStatus
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article, SourceLink
+from articles.search import search_articles
+
+from .factories import (
+    ArticleFactory,
+    ChineseFactory,
+    LanguageFactory,
+    SourceFactory,
+    SourceLinkFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def days_ago(days):
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def found(query):
+    return [article.title for article in search_articles(query)]
+
+
+def chinese(title, body="", **kwargs):
+    return ArticleFactory(
+        title=title, lead="", body=body, language=ChineseFactory(), **kwargs
+    )
+
+
+class TestEnglish:
+    def test_word_in_title_and_body_is_found(self):
+        ArticleFactory(title="Robots in Nansha", lead="Factory floor.")
+        ArticleFactory(title="Ports", body="<p>Robots unload ships.</p>")
+        ArticleFactory(title="Weather", lead="Rain.")
+        assert sorted(found("robots")) == ["Ports", "Robots in Nansha"]
+
+    def test_plural_finds_singular(self):
+        ArticleFactory(title="One company listed", lead="A listing.")
+        assert found("companies") == ["One company listed"]
+
+    def test_title_match_ranks_above_body_match(self):
+        ArticleFactory(
+            title="Ports news",
+            lead="Cranes.",
+            body="<p>Drones inspect cranes.</p>",
+            published_at=days_ago(1),
+        )
+        ArticleFactory(
+            title="Drones over Shenzhen", lead="Cranes.", published_at=days_ago(9)
+        )
+        assert found("drones") == ["Drones over Shenzhen", "Ports news"]
+
+    def test_equal_relevance_is_ordered_by_recency(self):
+        for days, title in [(5, "Old"), (1, "New"), (3, "Middle")]:
+            ArticleFactory(
+                title=title, lead="Battery swap stations.", published_at=days_ago(days)
+            )
+        assert found("battery") == ["New", "Middle", "Old"]
+
+    def test_all_words_must_match(self):
+        ArticleFactory(title="Battery plant", lead="Huizhou.")
+        ArticleFactory(title="Battery recall", lead="Dongguan.")
+        assert found("battery huizhou") == ["Battery plant"]
+
+    def test_tags_and_approved_source_names_are_searched(self):
+        tagged = ArticleFactory(title="Tagged", lead="x", tags=["Fintech"])
+        cited = ArticleFactory(title="Cited", lead="x")
+        SourceLinkFactory(
+            article=cited, source=SourceFactory(name="Caixin", slug="caixin")
+        )
+        hidden = ArticleFactory(title="Hidden", lead="x")
+        SourceLinkFactory(
+            article=hidden,
+            source=SourceFactory(name="Yicai", slug="yicai"),
+            status=SourceLink.Status.PENDING,
+        )
+        assert found("fintech") == [tagged.title]
+        assert found("caixin") == [cited.title]
+        assert found("yicai") == []
+
+    def test_drafts_and_scheduled_articles_are_not_found(self):
+        ArticleFactory(
+            title="Hydrogen draft", status=Article.Status.DRAFT, published_at=None
+        )
+        ArticleFactory(
+            title="Hydrogen later",
+            published_at=timezone.now() + datetime.timedelta(days=1),
+        )
+        ArticleFactory(title="Hydrogen now")
+        assert found("hydrogen") == ["Hydrogen now"]
+
+
+class TestChinese:
+    def test_two_characters_find_them_in_a_body(self):
+        chinese("新政策", "<p>今天深圳发布了新的政策。</p>")
+        chinese("别的", "<p>广州的消息。</p>")
+        assert found("深圳") == ["新政策"]
+
+    def test_word_is_found_inside_a_run_of_characters(self):
+        chinese("身份系统", "<p>基于区块链技术的身份系统</p>")
+        assert found("区块链") == ["身份系统"]
+        assert found("块链技") == ["身份系统"]
+        # The characters are all there, but not next to each other.
+        assert found("区块技术") == []
+
+    def test_traditional_query_finds_simplified_text(self):
+        chinese("区块链", "<p>基于区块链技术</p>")
+        assert found("區塊鏈") == ["区块链"]
+
+    def test_simplified_query_finds_traditional_text(self):
+        chinese("香港數據中心", "<p>新的數據中心啟用</p>")
+        assert found("数据") == ["香港數據中心"]
+
+    def test_full_width_letters_are_folded(self):
+        chinese("ＡＩ芯片", "<p>内容</p>")
+        assert found("ai") == ["ＡＩ芯片"]
+        assert found("ＡＩ") == ["ＡＩ芯片"]
+
+    def test_mixed_latin_and_chinese_query(self):
+        chinese("AI芯片量产", "<p>深圳企业的AI芯片</p>")
+        chinese("芯片工厂", "<p>芯片</p>")
+        chinese("AI 助手", "<p>助手</p>")
+        assert found("AI 芯片") == ["AI芯片量产"]
+        assert found("AI芯片") == ["AI芯片量产"]
+
+    def test_single_character_query(self):
+        chinese("深圳湾", "<p>海边</p>")
+        chinese("广州塔", "<p>塔</p>")
+        assert found("湾") == ["深圳湾"]
+
+    def test_title_match_ranks_above_body_match(self):
+        chinese("天气", "<p>前海的消息</p>", published_at=days_ago(1))
+        chinese("前海新规", "<p>规定</p>", published_at=days_ago(5))
+        assert found("前海") == ["前海新规", "天气"]
+
+    def test_chinese_tag_is_searched(self):
+        chinese("报道", "<p>内容</p>", tags=["人工智能"])
+        assert found("人工智能") == ["报道"]
+
+
+class TestIndexMaintenance:
+    def test_edits_update_the_index(self):
+        article = ArticleFactory(title="Lidar startup", lead="x")
+        article.title = "Sonar startup"
+        article.save()
+        assert found("lidar") == []
+        assert found("sonar") == ["Sonar startup"]
+
+    def test_tag_and_link_changes_update_the_index(self):
+        article = ArticleFactory(title="Plain", lead="x")
+        article.tags.add("Semiconductors")
+        assert found("semiconductors") == ["Plain"]
+        article.tags.remove("Semiconductors")
+        assert found("semiconductors") == []
+        link = SourceLinkFactory(
+            article=article,
+            source=SourceFactory(name="Sixth Tone", slug="sixth-tone"),
+            status=SourceLink.Status.PENDING,
+        )
+        assert found("sixth tone") == []
+        link.status = SourceLink.Status.APPROVED
+        link.save()
+        assert found("sixth tone") == ["Plain"]
+
+    def test_deleted_article_leaves_the_index(self):
+        ArticleFactory(title="Maglev", lead="x").delete()
+        assert found("maglev") == []
+
+    def test_rows_written_in_bulk_are_found_after_rebuild(self):
+        english = LanguageFactory()
+        Article.objects.bulk_create(
+            [
+                Article(
+                    title=f"Bulk tram {i}",
+                    slug=f"bulk-tram-{i}",
+                    lead="深圳有轨电车",
+                    language=english,
+                    status=Article.Status.PUBLISHED,
+                    published_at=days_ago(i + 1),
+                )
+                for i in range(3)
+            ]
+        )
+        assert found("tram") == []
+        out = io.StringIO()
+        call_command("rebuild_search_index", stdout=out)
+        assert "Indexed 3 articles." in out.getvalue()
+        assert found("tram") == ["Bulk tram 0", "Bulk tram 1", "Bulk tram 2"]
+        assert len(found("电车")) == 3
+
+
+class TestSearchPage:
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "",
+            "   ",
+            "x" * 10_000,
+            "深" * 10_000,
+            "!!! ??? ...",
+            "。，、",
+            '"',
+            "AND OR NOT",
+            "* NEAR( ^",
+            "'; DROP TABLE articles_article; --",
+            "a:b title:robots",
+            "<script>alert(1)</script>",
+            "\x00robots\x00",
+        ],
+    )
+    def test_odd_queries_give_a_normal_page(self, client, query):
+        ArticleFactory(title="Robots", lead="x")
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == HTTPStatus.OK
+        assert "<script>alert(1)</script>" not in response.content.decode()
+
+    def test_invalid_utf8_query_gives_a_normal_page(self, client):
+        assert client.get("/search/?q=%ED%A0%80%FF").status_code == HTTPStatus.OK
+
+    def test_results_page_shows_highlighted_escaped_snippets(self, client):
+        ArticleFactory(
+            title="Robot arms",
+            lead="<script>alert(1)</script> A robot & its arms.",
+            body="<p>More about <b>robots</b> &amp; factories.</p>",
+        )
+        response = client.get("/search/", {"q": "robots"})
+        html = response.content.decode()
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "<mark>robot</mark> &amp; its arms" in html
+        assert "<mark>robots</mark> &amp; factories" in html
+        assert "&amp;amp;" not in html
+
+    def test_chinese_snippet_marks_the_match(self, client):
+        chinese("身份系统", "<p>基于區塊鏈技术的身份系统</p>")
+        html = client.get("/search/", {"q": "区块链"}).content.decode()
+        assert "基于<mark>區塊鏈</mark>技术" in html
+
+    def test_pages_keep_the_query(self, client, settings):
+        settings.ARTICLES_PER_PAGE = 2
+        for days in range(1, 4):
+            ArticleFactory(title=f"Ferry {days}", lead="x", published_at=days_ago(days))
+        first = client.get("/search/", {"q": "ferry"})
+        assert [a.title for a in first.context["articles"]] == ["Ferry 1", "Ferry 2"]
+        assert (
+            first.context["next_url"]
+            == "https://gba.example.com/search/page/2/?q=ferry"
+        )
+        second = client.get("/search/page/2/", {"q": "ferry"})
+        assert [a.title for a in second.context["articles"]] == ["Ferry 3"]
+        assert client.get("/search/page/3/", {"q": "ferry"}).status_code == 404
+        redirect = client.get("/search/page/1/", {"q": "ferry"})
+        assert redirect["Location"] == "/search/?q=ferry"
+
+    def test_search_box_is_in_the_header(self, client):
+        html = client.get("/").content.decode()
+        assert (
+            '<form class="search-form" role="search" method="get" action="/search/">'
+            in html
+        )
+        assert 'name="q"' in html
+
+    @pytest.mark.parametrize("n", [1, 50])
+    def test_search_queries_are_fixed_and_never_scan_with_like(
+        self, client, settings, django_assert_max_num_queries, n
+    ):
+        settings.ARTICLES_PER_PAGE = 50
+        for i in range(n):
+            article = ArticleFactory(
+                title=f"Drone {i}", lead="深圳无人机", tags=["drones"]
+            )
+            SourceLinkFactory(article=article)
+        with CaptureQueriesContext(connection) as queries:
+            with django_assert_max_num_queries(6):
+                response = client.get("/search/", {"q": "drone 无人机"})
+        assert len(response.context["articles"]) == n
+        assert not any(" LIKE " in q["sql"].upper() for q in queries.captured_queries)
+
+
+def test_backend_follows_the_database():
+    """PostgreSQL: stored tsvector with a GIN index. SQLite: an FTS5 table."""
+    article = ArticleFactory(title="Indexed", lead="x")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes "
+                "WHERE indexname = 'article_search_vector_idx'"
+            )
+            assert "USING gin (search_vector)" in cursor.fetchone()[0]
+            stored = Article.objects.filter(pk=article.pk, search_vector__isnull=False)
+            assert stored.exists()
+        else:
+            assert connection.vendor == "sqlite"
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'articles_search'"
+            )
+            assert "USING fts5" in cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT count(*) FROM articles_search WHERE rowid = %s", [article.pk]
+            )
+            assert cursor.fetchone()[0] == 1
