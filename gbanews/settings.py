@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "articles.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -172,6 +173,12 @@ TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
+
+# Whole pages for anonymous readers are cached this long (0 turns the page cache
+# off); browsers and proxies may keep them PAGE_MAX_AGE seconds. Both are cut to
+# the time left before the next scheduled article appears.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
 from .articles import Article, ArticleQuerySet
+from .filing import CategoryEntry
 from .links import SourceLink, SourceLinkQuerySet
 from .taxonomy import Category, Language, Source
 
@@ -6,6 +7,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "Category",
+    "CategoryEntry",
     "Language",
     "Source",
     "SourceLink",

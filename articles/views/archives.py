@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from ..models import Article, Category, Source
+from ..models import Article, Category, CategoryEntry, Source
+from ..paginator import ArchivePaginator
 from ..text import excerpt
 
 _PAGE_SUFFIX = re.compile(r"page/\d+/$")
@@ -46,10 +47,25 @@ class ArticleListMixin:
         return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return self.filter_articles(Article.objects.published()).for_listing()
+        return self.filter_articles(Article.objects.published())
 
     def filter_articles(self, articles):
         return articles
+
+    def listing_ids(self, articles):
+        """Return the ordered ids of the listed articles (an index answers this)."""
+        return articles.order_by("-published_at", "-pk").values_list("pk", flat=True)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return ArchivePaginator(
+            self.listing_ids(queryset),
+            per_page,
+            load=lambda ids: (
+                Article.objects.published().filter(pk__in=ids).for_listing()
+            ),
+            count_name=self.base_path(),
+            **kwargs,
+        )
 
     def paginate_queryset(self, queryset, page_size):
         # Only the /page/<n>/ URL selects a page; ?page= is ignored.
@@ -110,6 +126,15 @@ class CategoryArchiveView(ArticleListMixin, ListView):
     def filter_articles(self, articles):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
         return articles.in_category(self.category)
+
+    def listing_ids(self, articles):
+        return (
+            CategoryEntry.objects.filter(
+                category=self.category, visible_from__lte=timezone.now()
+            )
+            .order_by("-visible_from", "-article_id")
+            .values_list("article_id", flat=True)
+        )
 
     def archive_title(self):
         return _("Category Archives: %(name)s") % {"name": self.category.name}

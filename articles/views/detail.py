@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView
 
+from ..cache import is_anonymous_reader
 from ..models import Article
 from ..text import excerpt
 from .archives import absolute_url, local_day_start
@@ -14,7 +15,7 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         articles = Article.objects.for_detail()
-        if self.request.user.is_staff:
+        if not is_anonymous_reader(self.request) and self.request.user.is_staff:
             return articles
         return articles.published()
 
