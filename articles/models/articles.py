@@ -32,10 +32,14 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self) -> "ArticleQuerySet":
-        """Load everything an archive entry shows, in a fixed number of queries."""
+        """Load everything an archive entry shows, in a fixed number of queries.
+
+        Templates read ``listed_categories``, ``listed_tags`` and ``approved_links``.
+        """
         return self.select_related("language").prefetch_related(
-            "categories",
-            "tags",
+            # Lists (to_attr) are cheaper than per-article related querysets.
+            Prefetch("categories", to_attr="listed_categories"),
+            Prefetch("tags", to_attr="listed_tags"),
             Prefetch(
                 "source_links",
                 queryset=SourceLink.objects.approved().select_related(

@@ -1,5 +1,7 @@
 from django import template
 
+from ..models.taxonomy import archive_url
+
 register = template.Library()
 
 
@@ -14,3 +16,9 @@ def read_more(link):
         "language": language,
         "hreflang": link_language.code if link_language else "",
     }
+
+
+@register.filter
+def tag_url(tag):
+    """Return the tag archive URL (reversed once per tag)."""
+    return archive_url("articles:tag", tag.slug)
