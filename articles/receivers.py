@@ -8,7 +8,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from taggit.models import Tag, TaggedItem
 
 from . import cache
-from .models import Article, Category, CategoryEntry, Language, Source, SourceLink
+from .models import (
+    Article,
+    Category,
+    CategoryEntry,
+    Language,
+    Source,
+    SourceLink,
+    TagEntry,
+)
 from .signals import content_changed
 
 CONTENT_MODELS = (Article, SourceLink, Category, Source, Language, Tag, TaggedItem)
@@ -21,6 +29,7 @@ def content_saved(sender, **kwargs):
 def article_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         CategoryEntry.objects.rebuild([instance.pk])
+        TagEntry.objects.rebuild([instance.pk])
 
 
 def filing_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -36,14 +45,17 @@ def filing_changed(sender, instance, action, reverse, pk_set, **kwargs):
     cache.invalidate()
 
 
-def tagging_changed(sender, action, **kwargs):
+def tagging_changed(sender, instance, action, **kwargs):
     if action.startswith("post_"):
+        if isinstance(instance, Article):
+            TagEntry.objects.rebuild([instance.pk])
         cache.invalidate()
 
 
 def bulk_content_changed(sender, articles=None, **kwargs):
     if sender is Article or articles is not None:
         CategoryEntry.objects.rebuild(articles)
+        TagEntry.objects.rebuild(articles)
     cache.invalidate()
 
 

@@ -151,3 +151,14 @@ def test_staff_always_get_fresh_pages(client, page_cache, editor, article):
     preview = client.get(draft.get_absolute_url())
     assert preview.status_code == HTTPStatus.OK
     assert "no-cache" in preview["Cache-Control"]
+
+
+def test_retagging_moves_the_article_between_tag_archives(client, page_cache, article):
+    article.tags.add("Drones")
+    assert article.title in client.get("/tag/drones/").content.decode()
+    article.tags.set(["Batteries"])
+    assert article.title not in client.get("/tag/drones/").content.decode()
+    assert article.title in client.get("/tag/batteries/").content.decode()
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert article.title not in client.get("/tag/batteries/").content.decode()

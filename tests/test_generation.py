@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.generation import load_datashape
-from articles.models import Article, CategoryEntry, SourceLink
+from articles.models import Article, CategoryEntry, SourceLink, TagEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,9 @@ def test_drafts_stay_off_category_pages(client):
     published = Article.objects.published()
     assert CategoryEntry.objects.count() == sum(
         article.categories.count() for article in published
+    )
+    assert TagEntry.objects.count() == sum(
+        article.tags.count() for article in published
     )
     draft = drafts[0]
     slug = draft.categories[0].lower()

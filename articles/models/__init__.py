@@ -1,5 +1,5 @@
 from .articles import Article, ArticleQuerySet
-from .filing import CategoryEntry
+from .filing import CategoryEntry, TagEntry
 from .links import SourceLink, SourceLinkQuerySet
 from .taxonomy import Category, Language, Source
 
@@ -12,4 +12,5 @@ __all__ = [
     "Source",
     "SourceLink",
     "SourceLinkQuerySet",
+    "TagEntry",
 ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from ..models import Article, Category, CategoryEntry, Source
+from ..models import Article, Category, CategoryEntry, Source, TagEntry
 from ..paginator import ArchivePaginator
 from ..text import excerpt
 
@@ -150,6 +150,13 @@ class TagArchiveView(ArticleListMixin, ListView):
     def filter_articles(self, articles):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return articles.filter(tags=self.tag)
+
+    def listing_ids(self, articles):
+        return (
+            TagEntry.objects.filter(tag=self.tag, visible_from__lte=timezone.now())
+            .order_by("-visible_from", "-article_id")
+            .values_list("article_id", flat=True)
+        )
 
     def archive_title(self):
         return _("Tag Archives: %(name)s") % {"name": self.tag.name}
