@@ -23,7 +23,7 @@ from django.db.models import Count
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Category, CategoryEntry, Source
+from articles.models import Article, Category, CategoryEntry, Source, TagEntry
 
 PER_PAGE = settings.ARTICLES_PER_PAGE
 
@@ -60,7 +60,12 @@ def main():
     )
     tech_last = -(-tech_ids.count() // PER_PAGE)
     home_last = -(-home_ids.count() // PER_PAGE)
-    tag_ids = home_ids.filter(tags=tag)
+    tag_ids = (
+        TagEntry.objects.filter(tag=tag, visible_from__lte=now)
+        .order_by("-visible_from", "-article_id")
+        .values_list("article_id", flat=True)
+    )
+    tag_last = -(-tag_ids.count() // PER_PAGE)
     source_ids = home_ids.citing(source)
     may = timezone.make_aware(datetime.datetime(2024, 5, 1))
     month_ids = home_ids.filter(
@@ -76,6 +81,7 @@ def main():
         ),
         "category count": tech_ids,
         f"tag {tag.slug}, page 1": listing(page(tag_ids, 1)),
+        f"tag {tag.slug}, last page ({tag_last})": listing(page(tag_ids, tag_last)),
         f"source {source.slug}, page 1": listing(page(source_ids, 1)),
         "month 2024-05, page 1": listing(page(month_ids, 1)),
         "article by slug": Article.objects.for_detail()
