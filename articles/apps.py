@@ -7,6 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "News"
 
     def ready(self):
+        from . import receivers
         from .search import signals
 
+        receivers.connect()
         signals.connect()

@@ -101,8 +101,8 @@ class LatestArticlesFeed(Feed):
         return None
 
     def item_categories(self, item):
-        return [c.name for c in item.categories.all()] + [
-            t.name for t in item.tags.all()
+        return [c.name for c in item.listed_categories] + [
+            t.name for t in item.listed_tags
         ]
 
     def item_enclosure_url(self, item):

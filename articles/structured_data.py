@@ -35,8 +35,8 @@ def news_article(article, *, image_url: str = "") -> dict:
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(article.updated_at),
         "inLanguage": article.language.code,
-        "articleSection": [category.name for category in article.categories.all()],
-        "keywords": [tag.name for tag in article.tags.all()],
+        "articleSection": [category.name for category in article.listed_categories],
+        "keywords": [tag.name for tag in article.listed_tags],
         "publisher": publisher(),
         "isBasedOn": [link.url for link in article.approved_links],
     }

@@ -9,10 +9,15 @@ from .factories import ArticleFactory, CategoryFactory, StaffFactory, UserFactor
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Fast password hashing, throwaway media, a clean cache for every test."""
+    """Fast password hashing, throwaway media, a clean cache for every test.
+
+    The full-page cache is off so that views run and expose their context; the
+    page-cache tests turn it on.
+    """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://gba.example.com"
+    settings.PAGE_CACHE_SECONDS = 0
     cache.clear()
 
 

@@ -11,10 +11,11 @@ from .factories import ArticleFactory, ChineseFactory, SourceFactory, SourceLink
 
 pytestmark = pytest.mark.django_db
 
-# category/tag/source lookup, count, page, categories, tags, links, navigation
-MAX_ARCHIVE_QUERIES = 7
-# article, categories, tags, links, related articles, navigation
-MAX_ARTICLE_QUERIES = 6
+# content version, count and navigation (each once per content change),
+# category/tag/source lookup, page, categories, tags, links
+MAX_ARCHIVE_QUERIES = 8
+# content version, navigation, article, categories, tags, links, related articles
+MAX_ARTICLE_QUERIES = 7
 
 
 def fill(n, category):
@@ -80,3 +81,28 @@ def test_article_page_queries_are_fixed(
     article.tags.add(*[f"extra-{i}" for i in range(20)])
     with django_assert_max_num_queries(MAX_ARTICLE_QUERIES):
         client.get(article.get_absolute_url())
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/category/innovation/", "/tag/shenzhen/", "/source/caixin/", "/2020/05/"],
+)
+def test_last_page_costs_the_same_queries_as_the_first(client, settings, category, url):
+    settings.ARTICLES_PER_PAGE = 2
+    fill(9, category)
+    first = count_queries(client, url)
+    last = count_queries(client, f"{url}page/5/")
+    assert last <= first
+    response = client.get(f"{url}page/5/")
+    assert len(response.context["articles"]) == 1
+    assert response.context["paginator"].num_pages == 5
+
+
+def test_page_counts_are_cached_until_content_changes(client, settings, category):
+    settings.ARTICLES_PER_PAGE = 2
+    fill(3, category)
+    first = count_queries(client, "/category/innovation/")
+    # The content version, the count and the navigation are reused.
+    assert count_queries(client, "/category/innovation/page/2/") == first - 3
+    ArticleFactory(categories=[category])
+    assert count_queries(client, "/category/innovation/page/2/") == first

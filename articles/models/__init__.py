@@ -1,6 +1,7 @@
 import reversion
 
 from .articles import Article, ArticleQuerySet
+from .filing import CategoryEntry, TagEntry
 from .links import SourceLink, SourceLinkQuerySet
 from .redirects import ArticleRedirect
 from .taxonomy import Category, Language, Source
@@ -26,10 +27,12 @@ __all__ = [
     "AuditEntry",
     "ArticleRedirect",
     "Category",
+    "CategoryEntry",
     "Language",
     "PreviewLink",
     "PreviewLinkUse",
     "Source",
     "SourceLink",
     "SourceLinkQuerySet",
+    "TagEntry",
 ]

@@ -49,10 +49,14 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self) -> "ArticleQuerySet":
-        """Load everything an archive entry shows, in a fixed number of queries."""
+        """Load everything an archive entry shows, in a fixed number of queries.
+
+        Templates read ``listed_categories``, ``listed_tags`` and ``approved_links``.
+        """
         return self.select_related("language").prefetch_related(
-            "categories",
-            "tags",
+            # Lists (to_attr) are cheaper than per-article related querysets.
+            Prefetch("categories", to_attr="listed_categories"),
+            Prefetch("tags", to_attr="listed_tags"),
             Prefetch(
                 "source_links",
                 queryset=SourceLink.objects.approved().select_related(
@@ -71,8 +75,8 @@ class ArticleQuerySet(models.QuerySet):
         Reads the article's tags and categories from its prefetch cache, so an
         article loaded with for_listing() costs one query here.
         """
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        category_ids = [category.pk for category in article.categories.all()]
+        tag_ids = [tag.pk for tag in article.listed_tags]
+        category_ids = [category.pk for category in article.listed_categories]
         shared = Q(tags__in=tag_ids) | Q(categories__in=category_ids)
         return (
             self.exclude(pk=article.pk)

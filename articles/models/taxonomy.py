@@ -1,10 +1,21 @@
+import functools
 import re
 
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def archive_url(name: str, slug: str) -> str:
+    """Return the archive URL for a slug, reversed once per slug and script prefix."""
+    return _archive_url(name, slug, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=4096)
+def _archive_url(name, slug, prefix):
+    return reverse(name, kwargs={"slug": slug})
 
 
 class Language(models.Model):
@@ -37,7 +48,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return archive_url("articles:category", self.slug)
 
 
 class Source(models.Model):
@@ -60,7 +71,7 @@ class Source(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:source", kwargs={"slug": self.slug})
+        return archive_url("articles:source", self.slug)
 
     @property
     def name_lang(self):

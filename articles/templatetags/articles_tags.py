@@ -5,20 +5,41 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from ..models.taxonomy import archive_url
+
 register = template.Library()
 
 
-@register.inclusion_tag("includes/read_more.html")
+@register.simple_tag
 def read_more(link):
-    """Render a "Read more on <Source> (in <Language>)" attribution link."""
+    """Render a "Read more on <Source> (in <Language>)" attribution link.
+
+    Built in Python rather than an inclusion template: it runs for every link of
+    every archive entry.
+    """
     source, language = link.attribution()
     link_language = link.link_language
-    return {
-        "link": link,
-        "source": source,
-        "language": language,
-        "hreflang": link_language.code if link_language else "",
-    }
+    hreflang = (
+        format_html(' hreflang="{}"', link_language.code) if link_language else ""
+    )
+    if source:
+        name_lang = source.name_lang
+        label = format_html(
+            'Read more on <span class="source-name"{}>{}</span>',
+            format_html(' lang="{}"', name_lang) if name_lang else "",
+            source.name,
+        )
+    else:
+        label = mark_safe("Read more")
+    in_language = format_html(" (in {})", language.name) if language else ""
+    return format_html(
+        '<a class="read-more-link" href="{}" rel="noopener noreferrer external"{}>'
+        "{}{}</a>",
+        link.url,
+        hreflang,
+        label,
+        in_language,
+    )
 
 
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -44,3 +65,9 @@ def og_locale(code):
         traditional = any(part in code for part in ("hant", "tw", "hk", "mo"))
         return "zh_TW" if traditional else "zh_CN"
     return {"en": "en_US"}.get(code.split("-")[0], code.replace("-", "_"))
+
+
+@register.filter
+def tag_url(tag):
+    """Return the tag archive URL (reversed once per tag)."""
+    return archive_url("articles:tag", tag.slug)

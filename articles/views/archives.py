@@ -12,7 +12,8 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from .. import structured_data
-from ..models import Article, Category, Source
+from ..models import Article, Category, CategoryEntry, Source, TagEntry
+from ..paginator import ArchivePaginator
 from ..text import excerpt
 from ..urls_absolute import absolute_url
 
@@ -55,10 +56,25 @@ class ArticleListMixin:
         return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return self.filter_articles(Article.objects.published()).for_listing()
+        return self.filter_articles(Article.objects.published())
 
     def filter_articles(self, articles):
         return articles
+
+    def listing_ids(self, articles):
+        """Return the ordered ids of the listed articles (an index answers this)."""
+        return articles.order_by("-published_at", "-pk").values_list("pk", flat=True)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return ArchivePaginator(
+            self.listing_ids(queryset),
+            per_page,
+            load=lambda ids: (
+                Article.objects.published().filter(pk__in=ids).for_listing()
+            ),
+            count_name=self.base_path(),
+            **kwargs,
+        )
 
     def paginate_queryset(self, queryset, page_size):
         # Only the /page/<n>/ URL selects a page; ?page= is ignored.
@@ -137,6 +153,15 @@ class CategoryArchiveView(ArticleListMixin, ListView):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
         return articles.in_category(self.category)
 
+    def listing_ids(self, articles):
+        return (
+            CategoryEntry.objects.filter(
+                category=self.category, visible_from__lte=timezone.now()
+            )
+            .order_by("-visible_from", "-article_id")
+            .values_list("article_id", flat=True)
+        )
+
     def archive_title(self):
         return _("Category Archives: %(name)s") % {"name": self.category.name}
 
@@ -154,6 +179,13 @@ class TagArchiveView(ArticleListMixin, ListView):
     def filter_articles(self, articles):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return articles.filter(tags=self.tag)
+
+    def listing_ids(self, articles):
+        return (
+            TagEntry.objects.filter(tag=self.tag, visible_from__lte=timezone.now())
+            .order_by("-visible_from", "-article_id")
+            .values_list("article_id", flat=True)
+        )
 
     def archive_title(self):
         return _("Tag Archives: %(name)s") % {"name": self.tag.name}

@@ -5,6 +5,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView
 
 from .. import structured_data
+from ..cache import is_anonymous_reader
 from ..models import Article, ArticleRedirect
 from ..text import excerpt
 from ..urls_absolute import absolute_url
@@ -19,7 +20,7 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         articles = Article.objects.for_detail()
-        if self.request.user.is_staff:
+        if not is_anonymous_reader(self.request) and self.request.user.is_staff:
             return articles.not_in_trash()
         return articles.published()
 

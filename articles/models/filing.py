@@ -1,0 +1,139 @@
+"""Derived indexes behind category and tag archives.
+
+An entry exists for each category (or tag) of each published article and carries
+the article's ``published_at``, so an archive page, at any depth, is one range scan
+of one index and its count is an index-only count. Entries are rebuilt from the
+articles whenever those change (see ``articles/receivers.py``); the archive views
+still pass the ids through ``Article.objects.published()``.
+"""
+
+from django.db import models
+
+
+def _published(article_ids):
+    from .articles import Article
+
+    # Scheduled ones included: pages compare visible_from with the time of asking.
+    articles = Article.objects.not_in_trash().filter(status=Article.Status.PUBLISHED)
+    if article_ids is not None:
+        articles = articles.filter(pk__in=article_ids)
+    return articles
+
+
+class EntryQuerySet(models.QuerySet):
+    def rebuild(self, article_ids=None, batch_size: int = 5000) -> int:
+        """Recreate the entries of the given articles (all when None)."""
+        if article_ids is not None:
+            article_ids = list(article_ids)
+            self.filter(article_id__in=article_ids).delete()
+        else:
+            self.all().delete()
+        created = 0
+        batch = []
+        for article_id, key, published_at in self.sources(article_ids):
+            batch.append(
+                self.model(
+                    article_id=article_id,
+                    visible_from=published_at,
+                    **{self.model.key_field: key},
+                )
+            )
+            if len(batch) >= batch_size:
+                created += len(self.bulk_create(batch))
+                batch = []
+        if batch:
+            created += len(self.bulk_create(batch))
+        return created
+
+
+class CategoryEntryQuerySet(EntryQuerySet):
+    def sources(self, article_ids):
+        from .articles import Article
+
+        filings = Article.categories.through.objects.filter(
+            article__in=_published(article_ids)
+        )
+        return filings.values_list(
+            "article_id", "category_id", "article__published_at"
+        ).iterator(5000)
+
+
+class TagEntryQuerySet(EntryQuerySet):
+    def sources(self, article_ids):
+        from django.contrib.contenttypes.models import ContentType
+        from taggit.models import TaggedItem
+
+        from .articles import Article
+
+        times = dict(_published(article_ids).values_list("pk", "published_at"))
+        items = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article)
+        )
+        if article_ids is not None:
+            items = items.filter(object_id__in=article_ids)
+        for article_id, tag_id in items.values_list("object_id", "tag_id").iterator(
+            5000
+        ):
+            if article_id in times:
+                yield article_id, tag_id, times[article_id]
+
+
+class CategoryEntry(models.Model):
+    """A published article in one category (derived; see the module docstring)."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        "articles.Category", on_delete=models.CASCADE, related_name="+"
+    )
+    visible_from = models.DateTimeField()
+
+    objects = CategoryEntryQuerySet.as_manager()
+    key_field = "category_id"
+
+    class Meta:
+        ordering = ["-visible_from", "-article_id"]
+        verbose_name_plural = "category entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "category"], name="categoryentry_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["category", "-visible_from", "-article"],
+                name="categoryentry_page_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} in {self.category_id}"
+
+
+class TagEntry(models.Model):
+    """A published article with one tag (derived; see the module docstring)."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="+"
+    )
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="+")
+    visible_from = models.DateTimeField()
+
+    objects = TagEntryQuerySet.as_manager()
+    key_field = "tag_id"
+
+    class Meta:
+        ordering = ["-visible_from", "-article_id"]
+        verbose_name_plural = "tag entries"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "tag"], name="tagentry_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tag", "-visible_from", "-article"], name="tagentry_page_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} tagged {self.tag_id}"

@@ -1,0 +1,28 @@
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+from .cache import cached_count
+
+
+class ArchivePaginator(Paginator):
+    """Pages over an ordered queryset of article ids, loading only the page shown.
+
+    The count is cached per content version under ``count_name``; a page costs one
+    query for its articles (the ids come from a LIMIT/OFFSET subquery that an index
+    answers) plus the prefetches of ``load``.
+    """
+
+    def __init__(self, ids, per_page, *, load, count_name, **kwargs):
+        super().__init__(ids, per_page, **kwargs)
+        self.load = load
+        self.count_name = count_name
+
+    @cached_property
+    def count(self):
+        return cached_count(self.count_name, self.object_list)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        return self._get_page(self.load(self.object_list[bottom:top]), number, self)

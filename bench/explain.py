@@ -1,0 +1,107 @@
+"""Print the query plans and timings of the main archive queries (markdown).
+
+    DATABASE_URL=... python bench/explain.py
+
+Used for docs/performance.md; run against a benchmark database.
+"""
+
+import datetime
+import os
+import statistics
+import sys
+import time
+
+import django
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gbanews.settings")
+django.setup()
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, Category, CategoryEntry, Source, TagEntry
+
+PER_PAGE = settings.ARTICLES_PER_PAGE
+
+
+def listing(ids):
+    return Article.objects.published().filter(pk__in=ids).for_listing()
+
+
+def page(ids, number):
+    bottom = (number - 1) * PER_PAGE
+    return ids[bottom : bottom + PER_PAGE]
+
+
+def median_ms(fn, runs=30):
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings) * 1000
+
+
+def main():
+    now = timezone.now()
+    technology = Category.objects.get(slug="technology")
+    tag = Tag.objects.annotate(n=Count("taggit_taggeditem_items")).order_by("-n")[0]
+    source = Source.objects.annotate(n=Count("links")).order_by("-n")[0]
+    published = Article.objects.published()
+    home_ids = published.order_by("-published_at", "-pk").values_list("pk", flat=True)
+    tech_ids = (
+        CategoryEntry.objects.filter(category=technology, visible_from__lte=now)
+        .order_by("-visible_from", "-article_id")
+        .values_list("article_id", flat=True)
+    )
+    tech_last = -(-tech_ids.count() // PER_PAGE)
+    home_last = -(-home_ids.count() // PER_PAGE)
+    tag_ids = (
+        TagEntry.objects.filter(tag=tag, visible_from__lte=now)
+        .order_by("-visible_from", "-article_id")
+        .values_list("article_id", flat=True)
+    )
+    tag_last = -(-tag_ids.count() // PER_PAGE)
+    source_ids = home_ids.citing(source)
+    may = timezone.make_aware(datetime.datetime(2024, 5, 1))
+    month_ids = home_ids.filter(
+        published_at__gte=may, published_at__lt=may + datetime.timedelta(days=31)
+    )
+    article = published.order_by("pk")[published.count() // 2]
+    queries = {
+        "home, page 1": listing(page(home_ids, 1)),
+        f"home, last page ({home_last})": listing(page(home_ids, home_last)),
+        "category technology, page 1": listing(page(tech_ids, 1)),
+        f"category technology, last page ({tech_last})": listing(
+            page(tech_ids, tech_last)
+        ),
+        "category count": tech_ids,
+        f"tag {tag.slug}, page 1": listing(page(tag_ids, 1)),
+        f"tag {tag.slug}, last page ({tag_last})": listing(page(tag_ids, tag_last)),
+        f"source {source.slug}, page 1": listing(page(source_ids, 1)),
+        "month 2024-05, page 1": listing(page(month_ids, 1)),
+        "article by slug": Article.objects.for_detail()
+        .published()
+        .filter(slug=article.slug),
+        "prefetch categories": Article.categories.through.objects.filter(
+            article_id__in=list(home_ids[:10])
+        ).select_related("category"),
+    }
+    print(f"### {connection.vendor}, {Article.objects.count()} articles\n")
+    print("| query | median ms (30 runs) |\n|---|---|")
+    for name, qs in queries.items():
+        if name == "category count":
+            ms = median_ms(lambda qs=qs: qs.count())
+        else:
+            ms = median_ms(lambda qs=qs: list(qs.all()))
+        print(f"| {name} | {ms:.2f} |")
+    for name, qs in queries.items():
+        print(f"\n#### {name}\n\n```\n{qs.explain()}\n```")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Benchmark gbanews on the shared data shape: `make bench` runs this.
+
+For each database (SQLite files in bench/data/, and PostgreSQL when DATABASE_URL
+is set) and each size (10,000 and 100,000 records) it generates or reuses the
+data, runs ANALYZE, starts gunicorn (2 sync workers, debug off, no access log) on
+127.0.0.1 and drives wrk (8 connections, 10 s, 3 rounds, median) at the pages of
+DATA_SHAPE.md plus a tag page, cold (page cache off) and warm (page cache on).
+Optional pages (the feed, a search) are measured when the site answers them.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+PYTHON = sys.executable
+# Pages measured when they exist (they may come with later features).
+OPTIONAL_PAGES = {"feed": "/feed/", "search": "/search/?q=market"}
+
+
+def database_urls(sizes):
+    """Yield (label, size, url) for SQLite and, with DATABASE_URL, PostgreSQL."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    for size in sizes:
+        yield "sqlite", size, f"sqlite:///{DATA / f'bench{size // 1000}k.sqlite3'}"
+    pg = os.environ.get("DATABASE_URL", "")
+    if pg.startswith("postgres"):
+        for size in sizes:
+            parts = urlsplit(pg)
+            yield (
+                "postgres",
+                size,
+                urlunsplit(parts._replace(path=f"/bench{size // 1000}k")),
+            )
+
+
+def site_env(url, page_cache):
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_CONN_MAX_AGE="60",
+        DJANGO_LOG_LEVEL="WARNING",
+        PAGE_CACHE_SECONDS=str(page_cache),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def create_pg_database(url):
+    import psycopg
+
+    name = urlsplit(url).path.lstrip("/")
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname=%s", [name]
+        ).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare(label, size, url):
+    env = site_env(url, 0)
+    if label == "postgres":
+        create_pg_database(url)
+    manage(env, "migrate", "--noinput", "-v0")
+    started = time.monotonic()
+    manage(env, "generate_articles", "--shape", "bench", "--count", str(size))
+    seconds = time.monotonic() - started
+    manage(env, "shell", "-c", ANALYZE)
+    return seconds
+
+
+ANALYZE = """
+from django.db import connection
+with connection.cursor() as c:
+    c.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+"""
+
+
+def measure(url, extra):
+    env = site_env(url, 0)
+    env["DJANGO_DEBUG"] = "1"  # records SQL timings; gunicorn runs with debug off
+    out = subprocess.run(
+        [PYTHON, "bench/measure.py", json.dumps(extra)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.split("RESULT", 1)[1])
+
+
+def start_gunicorn(url, page_cache, port):
+    env = site_env(url, page_cache)
+    proc = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "gbanews.wsgi:application",
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--error-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
+            return proc
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def wrk(url, duration, connections):
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return (
+        rps,
+        to_ms(lat["50"]),
+        to_ms(lat["99"]),
+        int(errors.group(1)) if errors else 0,
+    )
+
+
+def to_ms(value):
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def load(pages, url, args):
+    results = {}
+    for mode, seconds in (("cold", 0), ("warm", 300)):
+        proc = start_gunicorn(url, seconds, args.port)
+        try:
+            for name, info in pages.items():
+                target = f"http://127.0.0.1:{args.port}{info['path']}"
+                for _ in range(20):
+                    urllib.request.urlopen(target).read()
+                rounds = [
+                    wrk(target, args.duration, args.connections)
+                    for _ in range(args.rounds)
+                ]
+                results[(mode, name)] = {
+                    "rps": statistics.median(r[0] for r in rounds),
+                    "p50": statistics.median(r[1] for r in rounds),
+                    "p99": statistics.median(r[2] for r in rounds),
+                    "errors": sum(r[3] for r in rounds),
+                }
+                r = results[(mode, name)]
+                print(
+                    f"  {mode:4} {name:13} {r['rps']:8.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms",
+                    flush=True,
+                )
+        finally:
+            proc.terminate()
+            proc.wait()
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("BENCH_PORT", 8070))
+    )
+    parser.add_argument("--only", choices=["sqlite", "postgres"], default=None)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(
+        f"# gbanews benchmark {time.strftime('%Y-%m-%d %H:%M %Z')} on {platform.node()}: "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}"
+    )
+    summary = []
+    for label, size, url in database_urls(sizes):
+        if args.only and label != args.only:
+            continue
+        print(f"\n## {label}, {size} records", flush=True)
+        seconds = prepare(label, size, url)
+        print(f"data ready in {seconds:.0f} s", flush=True)
+        pages = measure(url, OPTIONAL_PAGES)
+        results = load(pages, url, args)
+        summary.append((label, size, pages, results))
+    print(
+        "\n| db | records | page | queries | SQL ms | render ms | HTML bytes | cold req/s | cold p50 / p99 ms | warm req/s | warm p50 / p99 ms |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for label, size, pages, results in summary:
+        for name, info in pages.items():
+            c, w = results[("cold", name)], results[("warm", name)]
+            print(
+                f"| {label} | {size} | {name} `{info['path']}` | {info['queries']} | {info['sql_ms']} | "
+                f"{info['render_ms']} | {info['bytes']} | {c['rps']:.0f} | {c['p50']:.1f} / {c['p99']:.1f} | "
+                f"{w['rps']:.0f} | {w['p50']:.1f} / {w['p99']:.1f} |"
+            )
+
+
+if __name__ == "__main__":
+    main()

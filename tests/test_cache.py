@@ -1,0 +1,164 @@
+"""Anonymous pages are cacheable and the page cache follows content changes."""
+
+import datetime
+import time
+from http import HTTPStatus
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, SourceLink
+from articles.signals import content_changed
+
+from .factories import ArticleFactory, SourceFactory, SourceLinkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_MAX_AGE = 60
+
+
+def test_anonymous_page_sets_no_cookie_and_no_vary_cookie(client, article):
+    for url in ("/", "/category/innovation/", article.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK
+        assert not response.cookies
+        assert "Cookie" not in response.get("Vary", "")
+        assert "max-age=60" in response["Cache-Control"]
+        assert "public" in response["Cache-Control"]
+        assert response["ETag"]
+        assert response["Last-Modified"]
+
+
+def test_etag_and_last_modified_answer_304(client, article):
+    first = client.get("/")
+    again = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+    assert again.content == b""
+    since = client.get("/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == HTTPStatus.NOT_MODIFIED
+
+
+def test_edit_changes_last_modified_and_etag(client, article):
+    first = client.get("/")
+    time.sleep(1.05)  # Last-Modified has whole-second resolution
+    article.title = "A new headline"
+    article.save()
+    fresh = client.get("/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert fresh.status_code == HTTPStatus.OK
+    assert fresh["ETag"] != first["ETag"]
+
+
+def test_second_request_is_served_from_the_page_cache(client, page_cache, article):
+    assert client.get("/").headers["X-Page-Cache"] == "miss"
+    hit = client.get("/")
+    assert hit.headers["X-Page-Cache"] == "hit"
+    assert article.title in hit.content.decode()
+    assert "max-age=60" in hit["Cache-Control"]
+
+
+def test_page_cache_off_stores_nothing(client, settings, article):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/")
+    assert "X-Page-Cache" not in client.get("/").headers
+
+
+def test_edit_shows_at_once(client, page_cache, article):
+    client.get("/category/innovation/")
+    article.title = "Shenzhen opens a new chip line"
+    article.save()
+    response = client.get("/category/innovation/")
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert "Shenzhen opens a new chip line" in response.content.decode()
+
+
+def test_unpublish_and_publish_update_pages_and_counts(client, page_cache, category):
+    kept, dropped = ArticleFactory.create_batch(2, categories=[category])
+    client.get("/category/innovation/")
+    dropped.status = Article.Status.DRAFT
+    dropped.save()
+    page = client.get("/category/innovation/").content.decode()
+    assert dropped.title not in page
+    assert kept.title in page
+    # A bulk write sends content_changed instead of model signals.
+    Article.objects.filter(pk=dropped.pk).update(status=Article.Status.PUBLISHED)
+    content_changed.send(sender=Article, articles=[dropped.pk])
+    page = client.get("/category/innovation/").content.decode()
+    assert dropped.title in page
+
+
+def test_source_link_approval_in_bulk_updates_the_source_page(
+    client, page_cache, article
+):
+    source = SourceFactory(name="Caixin", slug="caixin")
+    link = SourceLinkFactory(
+        article=article, source=source, status=SourceLink.Status.PENDING
+    )
+    assert article.title not in client.get("/source/caixin/").content.decode()
+    SourceLink.objects.filter(pk=link.pk).update(status=SourceLink.Status.APPROVED)
+    content_changed.send(sender=SourceLink, articles=[article.pk])
+    assert article.title in client.get("/source/caixin/").content.decode()
+
+
+def test_recategorising_moves_the_article_between_archives(
+    client, page_cache, article, category
+):
+    from .factories import CategoryFactory
+
+    other = CategoryFactory(name="Robotics", slug="robotics")
+    client.get("/category/robotics/")
+    client.get("/category/innovation/")
+    article.categories.set([other])
+    assert article.title in client.get("/category/robotics/").content.decode()
+    assert article.title not in client.get("/category/innovation/").content.decode()
+    other.articles.clear()
+    assert article.title not in client.get("/category/robotics/").content.decode()
+
+
+def test_scheduled_article_appears_when_due_never_before(client, page_cache, category):
+    ArticleFactory(categories=[category], title="Already out")
+    due = timezone.now() + datetime.timedelta(seconds=1.5)
+    scheduled = ArticleFactory(
+        categories=[category], title="Scheduled launch", published_at=due
+    )
+    for url in ("/", "/category/innovation/"):
+        early = client.get(url)
+        assert scheduled.title not in early.content.decode()
+        # Browsers may not keep the page past the article's time.
+        max_age = int(early["Cache-Control"].split("max-age=")[1].split(",")[0])
+        assert max_age <= 2
+        assert client.get(url).headers["X-Page-Cache"] == "hit"
+    assert client.get(scheduled.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    time.sleep(max(0, (due - timezone.now()).total_seconds()) + 0.05)
+    for url in ("/", "/category/innovation/"):
+        on_time = client.get(url)
+        assert on_time.headers["X-Page-Cache"] == "miss"
+        assert scheduled.title in on_time.content.decode()
+    assert client.get(scheduled.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+def test_staff_always_get_fresh_pages(client, page_cache, editor, article):
+    client.get("/")
+    client.force_login(editor)
+    response = client.get("/")
+    assert "X-Page-Cache" not in response.headers
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    Article.objects.filter(pk=article.pk).update(title="Changed without signals")
+    assert "Changed without signals" in client.get("/").content.decode()
+    preview = client.get(draft.get_absolute_url())
+    assert preview.status_code == HTTPStatus.OK
+    assert "no-cache" in preview["Cache-Control"]
+
+
+def test_retagging_moves_the_article_between_tag_archives(client, page_cache, article):
+    article.tags.add("Drones")
+    assert article.title in client.get("/tag/drones/").content.decode()
+    article.tags.set(["Batteries"])
+    assert article.title not in client.get("/tag/drones/").content.decode()
+    assert article.title in client.get("/tag/batteries/").content.decode()
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert article.title not in client.get("/tag/batteries/").content.decode()

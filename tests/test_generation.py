@@ -1,0 +1,100 @@
+"""generate_articles --shape bench loads exactly the benchmark data shape."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from articles.generation import load_datashape
+from articles.models import Article, CategoryEntry, SourceLink, TagEntry
+
+pytestmark = pytest.mark.django_db
+
+COUNT = 200
+
+
+def generate(count=COUNT):
+    out = StringIO()
+    call_command(
+        "generate_articles",
+        "--shape",
+        "bench",
+        "--count",
+        count,
+        "--jobs",
+        1,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def test_bench_shape_matches_datashape_records():
+    generate()
+    shape = load_datashape()
+    records = list(shape.generate(COUNT, shape.DEFAULT_SEED))
+    articles = {
+        a.slug: a
+        for a in Article.objects.prefetch_related(
+            "categories", "tags", "source_links__source"
+        ).select_related("language")
+    }
+    assert len(articles) == COUNT
+    for record in records:
+        article = articles[record.slug]
+        assert article.title == record.title
+        assert article.lead == record.excerpt
+        assert article.published_at == datetime.datetime.fromisoformat(
+            record.published_at
+        )
+        assert article.status == record.status
+        assert article.language.code == record.language
+        assert sorted(c.name for c in article.categories.all()) == sorted(
+            record.categories
+        )
+        assert {c.slug for c in article.categories.all()} == {
+            name.lower() for name in record.categories
+        }
+        assert sorted(t.name for t in article.tags.all()) == sorted(record.tags)
+        links = list(article.source_links.all())
+        assert sorted(link.url for link in links) == sorted(record.source_links)
+        assert {link.source.homepage for link in links} == {record.source["url"]}
+        assert {link.status for link in links} == {SourceLink.Status.APPROVED}
+
+
+def test_bench_bodies_are_sanitised():
+    generate(20)
+    bodies = Article.objects.values_list("body", flat=True)
+    assert all('rel="noopener noreferrer"' in body for body in bodies)
+
+
+def test_second_run_creates_nothing_and_a_larger_count_extends():
+    first = generate(50)
+    assert "Created 50 articles" in first
+    again = generate(50)
+    assert "Created 0 articles (50 existed)" in again
+    assert Article.objects.count() == 50
+    generate(60)
+    assert Article.objects.count() == 60
+
+
+def test_drafts_stay_off_category_pages(client):
+    generate()
+    shape = load_datashape()
+    records = list(shape.generate(COUNT, shape.DEFAULT_SEED))
+    drafts = [r for r in records if r.status == "draft"]
+    assert drafts, "the first 200 records include drafts"
+    published = Article.objects.published()
+    assert CategoryEntry.objects.count() == sum(
+        article.categories.count() for article in published
+    )
+    assert TagEntry.objects.count() == sum(
+        article.tags.count() for article in published
+    )
+    draft = drafts[0]
+    slug = draft.categories[0].lower()
+    response = client.get(f"/category/{slug}/")
+    assert response.status_code == 200
+    expected = published.filter(categories__slug=slug).count()
+    assert response.context["paginator"].count == expected
+    assert not CategoryEntry.objects.filter(article__slug=draft.slug).exists()
