@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article, SourceLink
 from articles.search import search_articles
+from articles.signals import content_changed
 
 from .factories import (
     ArticleFactory,
@@ -198,6 +199,14 @@ class TestIndexMaintenance:
         assert found("mechatronics") == ["Lab opens"]
         assert found("機器人") == ["Lab opens"]
         assert found("nanfang daily") == ["Lab opens"]
+
+    def test_content_changed_signal_reindexes_bulk_updates(self):
+        article = ArticleFactory(title="Tram", lead="x")
+        Article.objects.filter(pk=article.pk).update(title="Monorail")
+        assert found("monorail") == []
+        content_changed.send(sender=Article, articles=[article.pk])
+        assert found("monorail") == ["Monorail"]
+        assert found("tram") == []
 
     def test_deleted_article_leaves_the_index(self):
         ArticleFactory(title="Maglev", lead="x").delete()
