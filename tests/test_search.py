@@ -9,10 +9,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, SourceLink
 from articles.search import search_articles
+from articles.signals import content_changed
 
 from .factories import (
     ArticleFactory,
@@ -21,6 +23,7 @@ from .factories import (
     SourceFactory,
     SourceLinkFactory,
 )
+from .test_admin import article_form
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +176,37 @@ class TestIndexMaintenance:
         link.status = SourceLink.Status.APPROVED
         link.save()
         assert found("sixth tone") == ["Plain"]
+
+    def test_article_saved_in_the_admin_is_found_by_tag_and_source(
+        self, client, editor
+    ):
+        client.force_login(editor)
+        source = SourceFactory(name="Nanfang Daily", slug="nanfang")
+        data = article_form(
+            title="Lab opens",
+            lead="A lab.",
+            tags="Mechatronics, 机器人",
+            **{
+                "source_links-TOTAL_FORMS": "1",
+                "source_links-0-url": "https://nanfang.example.com/lab",
+                "source_links-0-source": source.pk,
+                "source_links-0-language": "",
+                "source_links-0-status": SourceLink.Status.APPROVED,
+            },
+        )
+        response = client.post(reverse("admin:articles_article_add"), data)
+        assert response.status_code == HTTPStatus.FOUND
+        assert found("mechatronics") == ["Lab opens"]
+        assert found("機器人") == ["Lab opens"]
+        assert found("nanfang daily") == ["Lab opens"]
+
+    def test_content_changed_signal_reindexes_bulk_updates(self):
+        article = ArticleFactory(title="Tram", lead="x")
+        Article.objects.filter(pk=article.pk).update(title="Monorail")
+        assert found("monorail") == []
+        content_changed.send(sender=Article, articles=[article.pk])
+        assert found("monorail") == ["Monorail"]
+        assert found("tram") == []
 
     def test_deleted_article_leaves_the_index(self):
         ArticleFactory(title="Maglev", lead="x").delete()
