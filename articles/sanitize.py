@@ -36,6 +36,11 @@ def _allow_img_attribute(tag: str, name: str, value: str) -> bool:
     return name in {"alt", "width", "height", "title"}
 
 
+def _allow_figure_attribute(tag: str, name: str, value: str) -> bool:
+    # The body editor marks its figures class="figure"; no other class is kept.
+    return name == "class" and value == "figure"
+
+
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "hreflang", "lang"],
     "img": _allow_img_attribute,
@@ -43,7 +48,8 @@ ALLOWED_ATTRIBUTES = {
     "td": ["colspan", "rowspan"],
     "blockquote": ["cite"],
     "q": ["cite"],
-    "ol": ["start", "reversed"],
+    "ol": ["start", "reversed", "type"],
+    "figure": _allow_figure_attribute,
     "p": ["lang"],
     "code": ["class"],
 }

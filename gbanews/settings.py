@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "taggit",
+    "django_prose_editor",
     "articles",
 ]
 
@@ -162,8 +163,28 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-MEDIA_URL = "/media/"
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+# Uploaded files go through the "default" storage: the file system under MEDIA_ROOT
+# unless DJANGO_STORAGE_BACKEND names another (e.g. an object-storage backend).
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+    },
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+
+# Featured images: upload limits and the widths of the renditions made on upload.
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+IMAGE_RENDITION_WIDTHS = sorted(
+    {int(width) for width in env_list("IMAGE_RENDITION_WIDTHS", "320,640,960,1280")}
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -2,7 +2,9 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ..forms import ArticleImageField
 from ..models import Article, Language
+from ..widgets import ArticleBodyWidget
 from .links import SourceLinkInline
 
 
@@ -13,6 +15,8 @@ class ArticleAdminForm(forms.ModelForm):
             "title", "slug", "lead", "body", "status", "published_at", "author",
             "language", "categories", "tags", "image", "image_alt",
         ]  # fmt: skip
+        field_classes = {"image": ArticleImageField}
+        widgets = {"body": ArticleBodyWidget}
 
     def clean(self):
         cleaned = super().clean()

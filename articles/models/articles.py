@@ -1,11 +1,12 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from .. import images
 from ..sanitize import clean_html
 from ..text import make_slug, unique_slug
 from .links import SourceLink
@@ -100,6 +101,8 @@ class Article(models.Model):
         blank=True,
         help_text=_("Describes the image for readers who cannot see it."),
     )
+    # Size and rendition widths of the stored image (see articles/images.py).
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -134,9 +137,16 @@ class Article(models.Model):
             self.slug = unique_slug(
                 make_slug(self.title), lambda s: others.filter(slug=s).exists()
             )
+        replaced_files = images.store_image(self)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body", "slug"}
+            if "image" in kwargs["update_fields"]:
+                kwargs["update_fields"].add("image_renditions")
         super().save(*args, **kwargs)
+        if replaced_files:
+            transaction.on_commit(
+                lambda: images.delete_files(replaced_files), robust=True
+            )
 
     def get_absolute_url(self):
         date = timezone.localtime(
