@@ -182,9 +182,16 @@ STORAGES = {
 # Featured images: upload limits and the widths of the renditions made on upload.
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
-IMAGE_RENDITION_WIDTHS = sorted(
-    {int(width) for width in env_list("IMAGE_RENDITION_WIDTHS", "320,640,960,1280")}
-)
+try:
+    IMAGE_RENDITION_WIDTHS = sorted(
+        {int(w) for w in env_list("IMAGE_RENDITION_WIDTHS", "320,640,960,1280")}
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "IMAGE_RENDITION_WIDTHS must be comma-separated whole numbers."
+    ) from exc
+if not IMAGE_RENDITION_WIDTHS or min(IMAGE_RENDITION_WIDTHS) < 1:
+    raise ImproperlyConfigured("IMAGE_RENDITION_WIDTHS needs positive widths.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
