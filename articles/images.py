@@ -139,6 +139,9 @@ def _has_alpha(image: Image.Image) -> bool:
 def _pixels_only(image: Image.Image) -> Image.Image:
     """Return a copy carrying pixels only, in a mode every encoder accepts."""
     image = _to_srgb(ImageOps.exif_transpose(image))
+    if image.mode.startswith("I"):
+        # 16-bit greyscale: scale to 8 bits; convert() alone would clip to white.
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     mode = "RGBA" if _has_alpha(image) else "RGB"
     if image.mode == "L":
         mode = "L"
@@ -197,7 +200,11 @@ def make_renditions(name: str, storage=default_storage) -> dict:
         widths = rendition_widths(width)
         for w in widths:
             h = max(1, round(height * w / width))
-            resized = image if w == width else image.resize((w, h), Image.LANCZOS)
+            resized = (
+                image
+                if w == width
+                else image.resize((w, h), Image.LANCZOS, reducing_gap=3.0)
+            )
             for ext in ("webp", fallback):
                 target = rendition_name(name, w, ext)
                 if storage.exists(target):

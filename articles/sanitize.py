@@ -36,9 +36,12 @@ def _allow_img_attribute(tag: str, name: str, value: str) -> bool:
     return name in {"alt", "width", "height", "title"}
 
 
-def _allow_figure_attribute(tag: str, name: str, value: str) -> bool:
-    # The body editor marks its figures class="figure"; no other class is kept.
-    return name == "class" and value == "figure"
+# The classes the body editor (articles/widgets.py) writes; no other class is kept.
+EDITOR_CLASSES = {"figure": "figure", "figcaption": "figure-caption"}
+
+
+def _allow_editor_class(tag: str, name: str, value: str) -> bool:
+    return name == "class" and value == EDITOR_CLASSES[tag]
 
 
 ALLOWED_ATTRIBUTES = {
@@ -48,8 +51,9 @@ ALLOWED_ATTRIBUTES = {
     "td": ["colspan", "rowspan"],
     "blockquote": ["cite"],
     "q": ["cite"],
-    "ol": ["start", "reversed", "type"],
-    "figure": _allow_figure_attribute,
+    "ol": ["start", "reversed", "type", "data-type"],
+    "figure": _allow_editor_class,
+    "figcaption": _allow_editor_class,
     "p": ["lang"],
     "code": ["class"],
 }

@@ -389,3 +389,14 @@ def test_make_renditions_reports_a_missing_original(settings):
     err = io.StringIO()
     call_command("make_renditions", stdout=io.StringIO(), stderr=err)
     assert article.image.name in err.getvalue()
+
+
+def test_sixteen_bit_greyscale_keeps_its_tones(client, editor, settings):
+    grey = Image.new("I;16", (40, 30), 32768)  # middle grey in 16 bits
+    out = io.BytesIO()
+    grey.save(out, "PNG")
+    client.force_login(editor)
+    upload(client, image_upload("scan.png", out.getvalue()))
+    with Image.open(settings.MEDIA_ROOT / Article.objects.get().image.name) as image:
+        assert image.mode == "L"
+        assert image.getpixel((0, 0)) == 128
