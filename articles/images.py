@@ -63,11 +63,6 @@ def validate_image(file) -> ImageInfo:
             code="image_too_large",
         )
     data = _read(file)
-    if _looks_like_svg(data):
-        raise ValidationError(
-            _("SVG images are not accepted. Upload a JPEG, PNG, WebP or GIF image."),
-            code="image_svg",
-        )
     try:
         # Pillow's own guard (Image.MAX_IMAGE_PIXELS) stays on: above twice its
         # limit open() fails; between, it warns, which is an error where warnings
@@ -77,6 +72,11 @@ def validate_image(file) -> ImageInfo:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels() from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        if _looks_like_svg(data):
+            raise ValidationError(
+                _("SVG images are not accepted. Upload a JPEG, PNG, WebP or GIF."),
+                code="image_svg",
+            ) from None
         raise ValidationError(
             _(
                 "This file is not an image that can be read. "
@@ -253,7 +253,6 @@ def picture(meta: dict, storage=default_storage) -> dict | None:
         "webp_srcset": srcset("webp"),
         "srcset": srcset(fallback),
         "src": storage.url(rendition_name(name, largest, fallback)),
-        "type": FORMATS[_FORMAT_OF[fallback]][1],
         "width": largest,
         "height": max(1, round(meta["height"] * largest / meta["width"])),
     }

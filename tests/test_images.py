@@ -400,3 +400,23 @@ def test_sixteen_bit_greyscale_keeps_its_tones(client, editor, settings):
     with Image.open(settings.MEDIA_ROOT / Article.objects.get().image.name) as image:
         assert image.mode == "L"
         assert image.getpixel((0, 0)) == 128
+
+
+def test_editing_other_fields_keeps_the_image_files(
+    client, editor, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, image_upload())
+    article = Article.objects.get()
+    before = stored_files(settings)
+    data = article_form(title="A new title", image_alt="A better description")
+    data["categories"] = [c.pk for c in article.categories.all()]
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_url, data)
+    assert response.status_code == HTTPStatus.FOUND
+    article.refresh_from_db()
+    assert article.title == "A new title"
+    assert stored_files(settings) == before
+    assert article.image_renditions["name"] == article.image.name
