@@ -43,6 +43,14 @@ def _allow_img_attribute(tag: str, name: str, value: str) -> bool:
     return name in {"alt", "width", "height", "title"}
 
 
+# The classes the body editor (articles/widgets.py) writes; no other class is kept.
+EDITOR_CLASSES = {"figure": "figure", "figcaption": "figure-caption"}
+
+
+def _allow_editor_class(tag: str, name: str, value: str) -> bool:
+    return name == "class" and value == EDITOR_CLASSES[tag]
+
+
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "hreflang", "lang"],
     "img": _allow_img_attribute,
@@ -50,7 +58,9 @@ ALLOWED_ATTRIBUTES = {
     "td": ["colspan", "rowspan"],
     "blockquote": ["cite"],
     "q": ["cite"],
-    "ol": ["start", "reversed"],
+    "ol": ["start", "reversed", "type", "data-type"],
+    "figure": _allow_editor_class,
+    "figcaption": _allow_editor_class,
     "p": ["lang"],
     "code": ["class"],
 }

@@ -1,3 +1,7 @@
+import base64
+import hashlib
+import re
+
 from django.conf import settings
 from django.http import HttpResponse
 
@@ -19,6 +23,31 @@ PUBLIC_CSP = "; ".join(
 )
 # The Django admin sets a few inline style attributes; scripts stay self-only.
 ADMIN_CSP = PUBLIC_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+# The admin's rich-text editor loads its modules through an import map: an inline
+# <script type="importmap"> that maps names to static URLs and runs no code. Each
+# one the server rendered is allowed by the hash of its exact text.
+_IMPORTMAP = re.compile(
+    rb'<script type="importmap"[^>]*>(.*?)</script>', re.DOTALL | re.IGNORECASE
+)
+
+
+def _sha256_source(body: bytes) -> str:
+    digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+def admin_csp(response) -> str:
+    content_type = response.get("Content-Type", "")
+    if response.streaming or not content_type.startswith("text/html"):
+        return ADMIN_CSP
+    hashes = [_sha256_source(body) for body in _IMPORTMAP.findall(response.content)]
+    if not hashes:
+        return ADMIN_CSP
+    return ADMIN_CSP.replace(
+        "script-src 'self'", "script-src 'self' " + " ".join(hashes), 1
+    )
+
+
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in [
@@ -55,7 +84,7 @@ class SecurityHeadersMiddleware:
             response = self.get_response(request)
         admin = request.path.startswith("/admin/")
         response.headers.setdefault(
-            "Content-Security-Policy", ADMIN_CSP if admin else PUBLIC_CSP
+            "Content-Security-Policy", admin_csp(response) if admin else PUBLIC_CSP
         )
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "reversion",
+    "django_prose_editor",
     "articles",
 ]
 
@@ -191,8 +192,35 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 # Development and tests serve static files straight from the finders.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 WHITENOISE_MAX_AGE = 31_536_000 if not DEBUG else 0
-MEDIA_URL = "/media/"
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+# Uploaded files go through the "default" storage: the file system under MEDIA_ROOT
+# unless DJANGO_STORAGE_BACKEND names another (e.g. an object-storage backend).
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+    },
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+
+# Featured images: upload limits and the widths of the renditions made on upload.
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+try:
+    IMAGE_RENDITION_WIDTHS = sorted(
+        {int(w) for w in env_list("IMAGE_RENDITION_WIDTHS", "320,640,960,1280")}
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "IMAGE_RENDITION_WIDTHS must be comma-separated whole numbers."
+    ) from exc
+if not IMAGE_RENDITION_WIDTHS or min(IMAGE_RENDITION_WIDTHS) < 1:
+    raise ImproperlyConfigured("IMAGE_RENDITION_WIDTHS needs positive widths.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,9 +1,12 @@
 import datetime
+import io
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import (
     Article,
@@ -134,3 +137,18 @@ class PreviewLinkFactory(factory.django.DjangoModelFactory):
     expires_at = factory.LazyFunction(
         lambda: timezone.now() + datetime.timedelta(days=7)
     )
+
+
+def image_bytes(width=64, height=48, format="JPEG", mode="RGB", **save_args):
+    """Encode a real image with Pillow (a gradient, so it compresses like a photo)."""
+    image = Image.linear_gradient("L").resize((width, height)).convert(mode)
+    out = io.BytesIO()
+    image.save(out, format, **save_args)
+    return out.getvalue()
+
+
+def image_upload(name="photo.jpg", content=None, **image_args):
+    """A file as the admin receives it from a browser."""
+    if content is None:
+        content = image_bytes(**image_args)
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")

@@ -2,8 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..forms import ArticleImageField
 from ..models import Article
 from ..permissions import can_publish
+from ..widgets import ArticleBodyWidget
 
 Status = Article.Status
 
@@ -27,6 +29,8 @@ class ArticleAdminForm(forms.ModelForm):
             "title", "slug", "lead", "body", "status", "published_at", "author",
             "language", "categories", "tags", "image", "image_alt",
         ]  # fmt: skip
+        field_classes = {"image": ArticleImageField}
+        widgets = {"body": ArticleBodyWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from .. import images
 from ..sanitize import clean_html
 from ..text import make_slug, unique_slug
 from .links import SourceLink
@@ -163,6 +164,8 @@ class Article(models.Model):
         editable=False,
         related_name="+",
     )
+    # Size and rendition widths of the stored image (see articles/images.py).
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -203,6 +206,7 @@ class Article(models.Model):
             )
         if not self._state.adding:
             self.version += 1
+        replaced_files = images.store_image(self)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
@@ -211,6 +215,8 @@ class Article(models.Model):
                 "published_at",
                 "version",
             }
+            if "image" in kwargs["update_fields"]:
+                kwargs["update_fields"].add("image_renditions")
         old_slug = self._published_slug()
         super().save(*args, **kwargs)
         if old_slug and old_slug != self.slug:
@@ -219,6 +225,10 @@ class Article(models.Model):
             )
             # A slug in use again by its article needs no redirect.
             ArticleRedirect.objects.filter(old_slug=self.slug).delete()
+        if replaced_files:
+            transaction.on_commit(
+                lambda: images.delete_files(replaced_files), robust=True
+            )
 
     def get_absolute_url(self):
         date = timezone.localtime(

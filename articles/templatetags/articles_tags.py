@@ -5,6 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .. import images
 from ..models.taxonomy import archive_url
 
 register = template.Library()
@@ -71,3 +72,18 @@ def og_locale(code):
 def tag_url(tag):
     """Return the tag archive URL (reversed once per tag)."""
     return archive_url("articles:tag", tag.slug)
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(article, sizes, loading="lazy", css_class=""):
+    """Render an article's featured image as <picture> with WebP and a fallback.
+
+    Everything comes from the article row; no file is opened and no query is run.
+    """
+    return {
+        "article": article,
+        "image": images.picture(article.image_renditions or {}),
+        "sizes": sizes,
+        "loading": loading,
+        "css_class": css_class,
+    }

@@ -1,0 +1,289 @@
+"""Featured images: validation by decoding, clean re-encoding, renditions, clean-up.
+
+An upload is decoded with Pillow before it is accepted. On save the original is
+re-encoded once with its EXIF orientation applied and every piece of metadata
+(EXIF with GPS, XMP, comments, colour profiles) left behind. Renditions in several
+widths, WebP plus a JPEG or PNG fallback, are made at the same time under names
+derived from the original's name, so pages build their URLs without opening a file.
+"""
+
+import io
+import posixpath
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.utils.translation import gettext as _
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+# Pillow format name -> (file extension, MIME type) of the formats accepted.
+FORMATS = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "WEBP": ("webp", "image/webp"),
+    "GIF": ("gif", "image/gif"),
+}
+_FORMAT_OF = {ext: format_ for format_, (ext, _mime) in FORMATS.items()}
+RENDITION_DIR = "renditions"
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    format: str
+    width: int
+    height: int
+
+
+def _read(file) -> bytes:
+    file.seek(0)
+    data = file.read()
+    file.seek(0)
+    return data
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    head = data[:1024].lstrip().lower()
+    return head.startswith((b"<?xml", b"<svg", b"<!doctype svg")) or b"<svg" in head
+
+
+def validate_image(file) -> ImageInfo:
+    """Decode file fully; raise ValidationError unless it is an acceptable image."""
+    size = getattr(file, "size", None)
+    if size is None:
+        size = len(_read(file))
+    if size > settings.IMAGE_MAX_BYTES:
+        raise ValidationError(
+            _("The image is %(size)s bytes; the limit is %(limit)s bytes.")
+            % {"size": size, "limit": settings.IMAGE_MAX_BYTES},
+            code="image_too_large",
+        )
+    data = _read(file)
+    try:
+        # Pillow's own guard (Image.MAX_IMAGE_PIXELS) stays on: above twice its
+        # limit open() fails; between, it warns, which is an error where warnings
+        # are raised (the tests) and is caught by the pixel limit below otherwise.
+        image = Image.open(io.BytesIO(data))
+        format_, (width, height) = image.format, image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        if _looks_like_svg(data):
+            raise ValidationError(
+                _("SVG images are not accepted. Upload a JPEG, PNG, WebP or GIF."),
+                code="image_svg",
+            ) from None
+        raise ValidationError(
+            _(
+                "This file is not an image that can be read. "
+                "Upload a JPEG, PNG, WebP or GIF image."
+            ),
+            code="image_unreadable",
+        ) from None
+    if format_ not in FORMATS:
+        raise ValidationError(
+            _("%(format)s images are not accepted. Upload a JPEG, PNG, WebP or GIF.")
+            % {"format": format_},
+            code="image_format",
+        )
+    if width * height > settings.IMAGE_MAX_PIXELS:
+        raise _too_many_pixels(width, height)
+    try:
+        image.load()
+    except (OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            _("The image file is truncated or damaged. Upload it again."),
+            code="image_truncated",
+        ) from None
+    return ImageInfo(format_, width, height)
+
+
+def _too_many_pixels(width=None, height=None) -> ValidationError:
+    limit = settings.IMAGE_MAX_PIXELS
+    if width is None:
+        message = _("The image has too many pixels; the limit is %(limit)s pixels.")
+    else:
+        message = _(
+            "The image is %(width)s × %(height)s pixels; "
+            "the limit is %(limit)s pixels in all."
+        )
+    return ValidationError(
+        message % {"width": width, "height": height, "limit": limit},
+        code="image_too_many_pixels",
+    )
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Convert pixels to sRGB so the colour profile can be dropped with the rest."""
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in {"RGB", "RGBA", "CMYK", "L"}:
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in {"RGBA", "LA", "PA"} or (
+        image.mode == "P" and "transparency" in image.info
+    )
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """Return a copy carrying pixels only, in a mode every encoder accepts."""
+    image = _to_srgb(ImageOps.exif_transpose(image))
+    if image.mode.startswith("I"):
+        # 16-bit greyscale: scale to 8 bits; convert() alone would clip to white.
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
+    mode = "RGBA" if _has_alpha(image) else "RGB"
+    if image.mode == "L":
+        mode = "L"
+    clean = Image.new(mode, image.size)
+    clean.paste(image.convert(mode))
+    return clean
+
+
+def _encode(image: Image.Image, format_: str) -> bytes:
+    out = io.BytesIO()
+    if format_ == "JPEG":
+        image.convert("RGB" if image.mode != "L" else "L").save(
+            out, "JPEG", quality=85, optimize=True, progressive=True
+        )
+    elif format_ == "WEBP":
+        image.save(out, "WEBP", quality=82, method=4)
+    elif format_ == "GIF":
+        image.save(out, "GIF")
+    else:
+        image.save(out, "PNG")
+    return out.getvalue()
+
+
+def clean_upload(file) -> ContentFile:
+    """Re-encode an upload: EXIF orientation applied, every piece of metadata gone.
+
+    Animated GIFs keep their first frame only.
+    """
+    with Image.open(io.BytesIO(_read(file))) as image:
+        format_ = image.format
+        clean = _pixels_only(image)
+    stem = posixpath.splitext(posixpath.basename(file.name))[0] or "image"
+    return ContentFile(_encode(clean, format_), name=f"{stem}.{FORMATS[format_][0]}")
+
+
+def rendition_name(name: str, width: int, ext: str) -> str:
+    """Return the storage name of one rendition of the original stored as name."""
+    return f"{RENDITION_DIR}/{name}.{width}w.{ext}"
+
+
+def rendition_widths(width: int) -> list[int]:
+    """Widths to make for an original this wide: the configured ones, never upscaled."""
+    configured = settings.IMAGE_RENDITION_WIDTHS
+    widths = [w for w in configured if w < width]
+    if width <= max(configured) or not widths:
+        widths.append(width)
+    return widths
+
+
+def make_renditions(name: str, storage=default_storage) -> dict:
+    """Write the renditions of the stored original name; return what pages need."""
+    with storage.open(name, "rb") as file, Image.open(file) as original:
+        image = _pixels_only(original)
+        fallback = "png" if _has_alpha(image) else "jpg"
+        width, height = image.size
+        widths = rendition_widths(width)
+        for w in widths:
+            h = max(1, round(height * w / width))
+            resized = (
+                image
+                if w == width
+                else image.resize((w, h), Image.LANCZOS, reducing_gap=3.0)
+            )
+            for ext in ("webp", fallback):
+                target = rendition_name(name, w, ext)
+                if storage.exists(target):
+                    storage.delete(target)
+                storage.save(target, ContentFile(_encode(resized, _FORMAT_OF[ext])))
+    return {
+        "name": name,
+        "width": width,
+        "height": height,
+        "widths": widths,
+        "fallback": fallback,
+    }
+
+
+def stored_names(meta: dict) -> list[str]:
+    """Every file the metadata of one stored image accounts for, original first."""
+    if not meta.get("name"):
+        return []
+    name = meta["name"]
+    return [name] + [
+        rendition_name(name, w, ext)
+        for w in meta.get("widths", [])
+        for ext in ("webp", meta.get("fallback", "jpg"))
+    ]
+
+
+def delete_files(names, storage=default_storage) -> None:
+    for name in names:
+        storage.delete(name)
+
+
+def picture(meta: dict, storage=default_storage) -> dict | None:
+    """Return the URLs and sizes a <picture> element needs, or None without data."""
+    if not meta.get("widths"):
+        return None
+    name = meta["name"]
+    fallback = meta.get("fallback", "jpg")
+
+    def srcset(ext):
+        return ", ".join(
+            f"{storage.url(rendition_name(name, w, ext))} {w}w" for w in meta["widths"]
+        )
+
+    largest = meta["widths"][-1]
+    return {
+        "webp_srcset": srcset("webp"),
+        "srcset": srcset(fallback),
+        "src": storage.url(rendition_name(name, largest, fallback)),
+        "width": largest,
+        "height": max(1, round(meta["height"] * largest / meta["width"])),
+    }
+
+
+def store_image(article) -> list[str]:
+    """Clean a new upload and make its renditions; return the files it replaces.
+
+    The caller deletes the returned files once the new state is committed.
+    """
+    previous = article.image_renditions or {}
+    file = article.image
+    if file and not file._committed:
+        cleaned = clean_upload(file)
+        file.save(cleaned.name, cleaned, save=False)
+        article.image_renditions = make_renditions(file.name, file.storage)
+    elif not file:
+        article.image_renditions = {}
+    if previous.get("name") and previous["name"] != (file.name or ""):
+        return stored_names(previous)
+    return []
+
+
+def _delete_article_files(sender, instance, **kwargs):
+    names = stored_names(instance.image_renditions or {})
+    if instance.image and instance.image.name not in names:
+        names.append(instance.image.name)
+    if names:
+        transaction.on_commit(lambda: delete_files(names), robust=True)
+
+
+post_delete.connect(
+    _delete_article_files, sender="articles.Article", dispatch_uid="article_images"
+)

@@ -1,0 +1,425 @@
+"""Featured images: validation by decoding, metadata stripping, renditions, clean-up."""
+
+import io
+import re
+from http import HTTPStatus
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import ExifTags, Image
+
+from articles.models import Article
+
+from .factories import ArticleFactory, image_bytes, image_upload
+from .test_admin import article_form
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:articles_article_add")
+
+
+@pytest.fixture(scope="session")
+def bomb_png():
+    """A real 20000 × 20000 1-bit PNG: 48 KB on disk, 400 megapixels decoded."""
+    out = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(out, "PNG")
+    return out.getvalue()
+
+
+def stored_files(settings):
+    root = settings.MEDIA_ROOT
+    if not root.exists():
+        return []
+    return sorted(
+        path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()
+    )
+
+
+def upload(client, upload_file, alt="A robot arm in a Nanshan lab", url=ADD_URL):
+    return client.post(url, article_form(image=upload_file, image_alt=alt))
+
+
+def gps_exif(orientation=None):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Acme Phones"
+    if orientation:
+        exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (22.0, 32.0, 36.0),
+        ExifTags.GPS.GPSLongitudeRef: "E",
+        ExifTags.GPS.GPSLongitude: (114.0, 3.0, 0.0),
+    }
+    return exif
+
+
+def truncated_jpeg():
+    data = image_bytes(400, 300, "JPEG")
+    return data[: len(data) // 2]
+
+
+SVG = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" '
+    b'height="10"><script>alert(1)</script><rect width="10" height="10"/></svg>'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.jpg", b"Just some text, not a photo.\n" * 20, "not an image"),
+        ("logo.svg", SVG, "SVG images are not accepted"),
+        ("logo.png", SVG.replace(b'<?xml version="1.0"?>', b""), "SVG images"),
+        ("cut.jpg", truncated_jpeg(), "truncated or damaged"),
+        ("anim.bmp", image_bytes(20, 20, "BMP"), "BMP images are not accepted"),
+        ("tiny.jpg", b"", "The submitted file is empty"),
+    ],
+)
+def test_bad_upload_gets_a_clear_form_error(
+    client, editor, settings, name, content, message
+):
+    client.force_login(editor)
+    response = upload(client, image_upload(name, content))
+    assert response.status_code == HTTPStatus.OK
+    errors = response.context["adminform"].form.errors["image"]
+    assert message in " ".join(errors)
+    assert not Article.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_decompression_bomb_is_a_form_error_not_a_crash(
+    client, editor, settings, bomb_png
+):
+    assert Image.MAX_IMAGE_PIXELS is not None  # Pillow's own guard is on
+    client.force_login(editor)
+    response = upload(client, image_upload("bomb.png", bomb_png))
+    assert response.status_code == HTTPStatus.OK
+    errors = " ".join(response.context["adminform"].form.errors["image"])
+    assert "too many pixels" in errors
+    assert stored_files(settings) == []
+
+
+def test_pixel_limit_comes_from_settings(client, editor, settings):
+    settings.IMAGE_MAX_PIXELS = 100 * 100
+    client.force_login(editor)
+    response = upload(client, image_upload(width=200, height=100))
+    errors = " ".join(response.context["adminform"].form.errors["image"])
+    assert "200 × 100 pixels" in errors
+    assert "10000 pixels" in errors
+
+
+def test_byte_limit_comes_from_settings(client, editor, settings):
+    content = image_bytes(300, 300, "PNG")
+    settings.IMAGE_MAX_BYTES = len(content) - 1
+    client.force_login(editor)
+    response = upload(client, image_upload("big.png", content))
+    errors = " ".join(response.context["adminform"].form.errors["image"])
+    assert f"is {len(content)} bytes; the limit is {len(content) - 1} bytes" in errors
+    assert not Article.objects.exists()
+
+
+def test_image_needs_alt_text(client, editor, settings):
+    client.force_login(editor)
+    response = upload(client, image_upload(), alt="  ")
+    assert "image_alt" in response.context["adminform"].form.errors
+    assert stored_files(settings) == []
+
+
+def test_gps_exif_is_stripped_and_orientation_applied(client, editor, settings):
+    client.force_login(editor)
+    content = image_bytes(300, 200, "JPEG", exif=gps_exif(orientation=6))
+    assert b"Acme Phones" in content
+    response = upload(client, image_upload("IMG_0001.jpg", content))
+    assert response.status_code == HTTPStatus.FOUND
+    article = Article.objects.get()
+    stored = (settings.MEDIA_ROOT / article.image.name).read_bytes()
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG"
+        assert image.size == (200, 300)  # orientation 6: rotated a quarter turn
+        assert not image.getexif()
+        assert "exif" not in image.info
+        assert not image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    assert b"Exif" not in stored
+    assert b"Acme Phones" not in stored
+
+
+def test_original_is_stored_once_under_its_real_format(client, editor, settings):
+    client.force_login(editor)
+    upload(client, image_upload("photo.jpg", image_bytes(100, 80, "PNG")))
+    article = Article.objects.get()
+    assert article.image.name.endswith("/photo.png")
+    originals = [name for name in stored_files(settings) if name.startswith("art")]
+    assert originals == [article.image.name]
+
+
+def test_renditions_have_the_configured_widths_in_webp_and_jpeg(
+    client, editor, settings
+):
+    client.force_login(editor)
+    upload(client, image_upload(content=image_bytes(1500, 1000, "JPEG")))
+    article = Article.objects.get()
+    name = article.image.name
+    assert article.image_renditions["widths"] == [320, 640, 960, 1280]
+    for width in (320, 640, 960, 1280):
+        for ext, format_ in (("webp", "WEBP"), ("jpg", "JPEG")):
+            path = settings.MEDIA_ROOT / f"renditions/{name}.{width}w.{ext}"
+            with Image.open(path) as image:
+                assert image.format == format_
+                assert image.size == (width, round(1000 * width / 1500))
+                assert not image.getexif()
+    assert len(stored_files(settings)) == 1 + 4 * 2
+
+
+def test_renditions_are_never_upscaled_and_keep_transparency(client, editor, settings):
+    client.force_login(editor)
+    content = image_bytes(500, 400, "PNG", mode="RGBA")
+    upload(client, image_upload("chart.png", content))
+    article = Article.objects.get()
+    assert article.image_renditions["widths"] == [320, 500]
+    assert article.image_renditions["fallback"] == "png"
+    name = article.image.name
+    with Image.open(settings.MEDIA_ROOT / f"renditions/{name}.500w.png") as image:
+        assert image.size == (500, 400)
+        assert image.mode == "RGBA"
+    with Image.open(settings.MEDIA_ROOT / f"renditions/{name}.320w.webp") as image:
+        assert image.size == (320, 256)
+    assert not any("1280w" in name for name in stored_files(settings))
+
+
+@pytest.mark.parametrize(
+    ("format_", "mode"), [("WEBP", "RGB"), ("GIF", "P"), ("JPEG", "CMYK")]
+)
+def test_every_accepted_format_is_stored_and_rendered(
+    client, editor, settings, format_, mode
+):
+    client.force_login(editor)
+    response = upload(
+        client, image_upload("pic.img", image_bytes(700, 350, format_, mode=mode))
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    article = Article.objects.get()
+    assert article.image_renditions["widths"] == [320, 640, 700]
+    assert len(stored_files(settings)) == 1 + 3 * 2
+
+
+def test_replacing_an_image_leaves_no_orphan_files(
+    client, editor, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, image_upload("first.jpg", width=700, height=400))
+    article = Article.objects.get()
+    first = stored_files(settings)
+    assert len(first) == 1 + 3 * 2
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    data = article_form(image=image_upload("second.jpg"), image_alt="Second")
+    data["categories"] = [c.pk for c in article.categories.all()]
+    data["base_version"] = article.version
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_url, data)
+    assert response.status_code == HTTPStatus.FOUND
+    article.refresh_from_db()
+    assert "second" in article.image.name
+    remaining = stored_files(settings)
+    assert set(remaining).isdisjoint(first)
+    assert remaining == sorted(
+        [article.image.name]
+        + [f"renditions/{article.image.name}.64w.{ext}" for ext in ("jpg", "webp")]
+    )
+
+
+def test_clearing_an_image_removes_its_files(
+    client, editor, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, image_upload())
+    article = Article.objects.get()
+    assert stored_files(settings)
+    data = article_form(**{"image-clear": "on", "image_alt": ""})
+    data["categories"] = [c.pk for c in article.categories.all()]
+    data["base_version"] = article.version
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_url, data)
+    assert response.status_code == HTTPStatus.FOUND
+    article.refresh_from_db()
+    assert not article.image
+    assert article.image_renditions == {}
+    assert stored_files(settings) == []
+
+
+def test_deleting_articles_removes_their_files(
+    settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        one = ArticleFactory(image=image_upload("one.jpg"), image_alt="One")
+        ArticleFactory(image=image_upload("two.jpg"), image_alt="Two")
+        ArticleFactory()
+    assert len(stored_files(settings)) == 2 * 3
+    with django_capture_on_commit_callbacks(execute=True):
+        one.delete()
+    assert len(stored_files(settings)) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.all().delete()
+    assert stored_files(settings) == []
+
+
+def test_files_stay_when_the_transaction_rolls_back(settings):
+    """Old files go only once the change is committed: nothing is lost on rollback."""
+    article = ArticleFactory(image=image_upload("keep.jpg"), image_alt="Keep")
+    before = stored_files(settings)
+    article.delete()  # the test's transaction never commits
+    assert stored_files(settings) == before
+
+
+def srcset_widths(srcset):
+    return [int(w) for w in re.findall(r" (\d+)w", srcset)]
+
+
+def test_archive_emits_picture_with_srcset_sizes_and_lazy_loading(
+    client, category, settings
+):
+    for i in range(3):
+        ArticleFactory(
+            categories=[category],
+            image=image_upload(f"p{i}.jpg", width=1000, height=500),
+            image_alt=f"Photo {i}",
+        )
+    response = client.get("/category/innovation/")
+    html = response.content.decode()
+    pictures = re.findall(r"<picture>.*?</picture>", html, re.DOTALL)
+    assert len(pictures) == 3
+    for position, picture in enumerate(pictures):
+        source = re.search(r'<source type="image/webp" srcset="([^"]+)"', picture)
+        assert srcset_widths(source.group(1)) == [320, 640, 960, 1000]
+        img = re.search(r"<img [^>]+>", picture).group(0)
+        assert srcset_widths(re.search(r'srcset="([^"]+)"', img).group(1)) == [
+            320,
+            640,
+            960,
+            1000,
+        ]
+        assert 'sizes="(min-width: 40rem) 40rem, 100vw"' in img
+        assert 'width="1000" height="500"' in img
+        assert 'alt="Photo ' in img
+        assert ".1000w.jpg" in re.search(r' src="([^"]+)"', img).group(1)
+        expected = "eager" if position == 0 else "lazy"
+        assert f'loading="{expected}"' in img
+
+
+def test_article_page_image_is_eager_with_dimensions(client, settings):
+    article = ArticleFactory(
+        image=image_upload("wide.jpg", width=2000, height=1000), image_alt="Wide"
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    img = re.search(r"<img [^>]+>", html).group(0)
+    assert 'loading="eager"' in img
+    assert 'fetchpriority="high"' in img
+    assert 'width="1280" height="640"' in img
+    assert 'sizes="(min-width: 60rem) 60rem, 100vw"' in img
+    assert srcset_widths(re.search(r'srcset="([^"]+)"', img).group(1)) == [
+        320,
+        640,
+        960,
+        1280,
+    ]
+
+
+def test_missing_rendition_files_do_not_break_pages(client, category, settings):
+    article = ArticleFactory(
+        categories=[category], image=image_upload(), image_alt="Gone"
+    )
+    for path in settings.MEDIA_ROOT.rglob("*"):
+        if path.is_file():
+            path.unlink()
+    assert client.get(article.get_absolute_url()).status_code == HTTPStatus.OK
+    assert client.get("/category/innovation/").status_code == HTTPStatus.OK
+    # Pages never regenerate renditions; they are made on save only.
+    assert stored_files(settings) == []
+
+
+def test_image_without_renditions_falls_back_to_the_original(client, settings):
+    article = ArticleFactory(image=image_upload(), image_alt="Old")
+    Article.objects.filter(pk=article.pk).update(image_renditions={})
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'src="/media/{article.image.name}"' in html
+
+
+def test_archive_query_count_does_not_grow_with_images(client, category, settings):
+    settings.ARTICLES_PER_PAGE = 20
+    ArticleFactory.create_batch(3, categories=[category])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/category/innovation/").status_code == HTTPStatus.OK
+        return len(captured)
+
+    without_images = queries()
+    for i in range(5):
+        ArticleFactory(
+            categories=[category], image=image_upload(f"{i}.jpg"), image_alt="x"
+        )
+    assert queries() == without_images
+
+
+def test_make_renditions_follows_changed_widths(settings):
+    article = ArticleFactory(image=image_upload(width=1000, height=500), image_alt="x")
+    settings.IMAGE_RENDITION_WIDTHS = [480, 800]
+    out = io.StringIO()
+    call_command("make_renditions", stdout=out)
+    assert "Made the renditions of 1 image(s)." in out.getvalue()
+    article.refresh_from_db()
+    assert article.image_renditions["widths"] == [480, 800]
+    name = article.image.name
+    assert stored_files(settings) == sorted(
+        [name]
+        + [
+            f"renditions/{name}.{w}w.{ext}"
+            for w in (480, 800)
+            for ext in ("jpg", "webp")
+        ]
+    )
+
+
+def test_make_renditions_reports_a_missing_original(settings):
+    article = ArticleFactory(image=image_upload(), image_alt="x")
+    (settings.MEDIA_ROOT / article.image.name).unlink()
+    err = io.StringIO()
+    call_command("make_renditions", stdout=io.StringIO(), stderr=err)
+    assert article.image.name in err.getvalue()
+
+
+def test_sixteen_bit_greyscale_keeps_its_tones(client, editor, settings):
+    grey = Image.new("I;16", (40, 30), 32768)  # middle grey in 16 bits
+    out = io.BytesIO()
+    grey.save(out, "PNG")
+    client.force_login(editor)
+    upload(client, image_upload("scan.png", out.getvalue()))
+    with Image.open(settings.MEDIA_ROOT / Article.objects.get().image.name) as image:
+        assert image.mode == "L"
+        assert image.getpixel((0, 0)) == 128
+
+
+def test_editing_other_fields_keeps_the_image_files(
+    client, editor, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, image_upload())
+    article = Article.objects.get()
+    before = stored_files(settings)
+    data = article_form(title="A new title", image_alt="A better description")
+    data["categories"] = [c.pk for c in article.categories.all()]
+    data["base_version"] = article.version
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_url, data)
+    assert response.status_code == HTTPStatus.FOUND
+    article.refresh_from_db()
+    assert article.title == "A new title"
+    assert stored_files(settings) == before
+    assert article.image_renditions["name"] == article.image.name
