@@ -172,3 +172,60 @@ def test_author_cannot_publish(live_server, open_page, roles, innovation):
     reader.expect("status of 404")
     response = reader.page.goto(live_server.url + article.get_absolute_url())
     assert response.status == HTTPStatus.NOT_FOUND
+
+
+def test_editor_writes_and_publishes_an_article(
+    live_server, open_page, roles, innovation, tmp_path
+):
+    from articles.models import Article
+
+    from .factories import LanguageFactory, SourceFactory, StaffFactory, image_bytes
+
+    LanguageFactory()
+    SourceFactory(name="Caixin", slug="caixin")
+    StaffFactory(username="desk", password=PASSWORD, groups=["Editors"])
+    photo = tmp_path / "lab.jpg"
+    photo.write_bytes(image_bytes(width=900, height=600))
+
+    editor = open_page("editor")
+    page = editor.page
+    log_in(page, live_server, "desk")
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.fill("#id_title", "Nanshan robotics lab opens")
+    page.fill("#id_lead", "A robotics lab opened in Nanshan this week.")
+    body = page.locator(".field-body [contenteditable=true]")
+    body.click()
+    page.keyboard.type("The lab has forty robots and ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("two hundred engineers")
+    page.keyboard.press("Control+b")
+    page.keyboard.type(".")
+    # Categories: the admin's autocomplete widget.
+    page.locator(".field-categories .select2-selection").click()
+    page.keyboard.type("Inno")
+    page.locator(".select2-results__option", has_text="Innovation").click()
+    page.fill("#id_tags", "robots, Shenzhen")
+    page.set_input_files("#id_image", str(photo))
+    page.fill("#id_image_alt", "Robots on a lab bench")
+    page.fill("#id_source_links-0-url", "https://www.caixinglobal.com/robots")
+    page.select_option("#id_status", label="Published")
+    page.fill("#id_published_at_0", "2020-06-01")
+    page.fill("#id_published_at_1", "09:30:00")
+    editor.screenshot("form")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/articles/article/")
+
+    article = Article.objects.get(title="Nanshan robotics lab opens")
+    assert article.is_published()
+    assert "<strong>two hundred engineers</strong>" in article.body
+    assert [c.slug for c in article.categories.all()] == ["innovation"]
+    assert sorted(t.name for t in article.tags.all()) == ["Shenzhen", "robots"]
+    assert article.image and article.image_alt == "Robots on a lab bench"
+    assert article.source_links.get().url == "https://www.caixinglobal.com/robots"
+
+    reader = open_page("editor-reader")
+    reader.page.goto(live_server.url + "/category/innovation/")
+    entry = reader.page.locator("article.entry").first
+    assert "Nanshan robotics lab opens" in entry.inner_text()
+    assert entry.locator("img").get_attribute("alt") == "Robots on a lab bench"
+    reader.screenshot("archive")
