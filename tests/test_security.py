@@ -185,3 +185,36 @@ class TestLoginProtection:
         user = UserFactory(username="editor")
         with pytest.raises(ValidationError):
             validate_password(weak, user=user)
+
+
+class TestBodySizeCap:
+    def test_oversized_body_is_a_form_error(self, admin_client):
+        from articles.models.articles import BODY_MAX_CHARS
+
+        from .test_admin import article_form
+
+        body = "<p>" + "x" * BODY_MAX_CHARS + "</p>"
+        response = admin_client.post(
+            "/admin/articles/article/add/", article_form(body=body)
+        )
+        assert response.status_code == HTTPStatus.OK
+        assert "Ensure this value has at most" in response.content.decode()
+
+
+class TestAdminPolicy:
+    def test_rich_text_import_map_is_allowed_by_its_hash_only(self, admin_client):
+        import base64
+        import hashlib
+        import re
+
+        response = admin_client.get("/admin/articles/article/add/")
+        maps = re.findall(
+            rb'<script type="importmap"[^>]*>(.*?)</script>', response.content, re.S
+        )
+        assert maps
+        csp = response["Content-Security-Policy"]
+        script_src = next(d for d in csp.split(";") if "script-src" in d)
+        for body in maps:
+            digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
+            assert f"'sha256-{digest}'" in script_src
+        assert "unsafe-inline" not in script_src

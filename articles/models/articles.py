@@ -14,6 +14,8 @@ from .links import SourceLink
 from .redirects import ArticleRedirect
 from .taxonomy import Category, Language
 
+BODY_MAX_CHARS = 300_000
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
@@ -108,7 +110,11 @@ class Article(models.Model):
     )
     lead = models.TextField(help_text=_("Plain text shown in archives and feeds."))
     body = models.TextField(
-        blank=True, help_text=_("HTML; cleaned to the allowed tags when saved.")
+        blank=True,
+        # Pathological markup can keep an HTML sanitiser busy for seconds; a
+        # long feature is well under a tenth of this.
+        max_length=BODY_MAX_CHARS,
+        help_text=_("HTML; cleaned to the allowed tags when saved."),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
