@@ -4,7 +4,15 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, Category, Language, Source, SourceLink
+from articles.models import (
+    Article,
+    Category,
+    DeniedDomain,
+    Language,
+    Source,
+    SourceDomain,
+    SourceLink,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -89,3 +97,21 @@ class SourceLinkFactory(factory.django.DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://news.example.com/story/{n}")
     source = factory.SubFactory(SourceFactory)
     status = SourceLink.Status.APPROVED
+
+
+class SourceDomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SourceDomain
+        django_get_or_create = ["domain"]
+
+    source = factory.SubFactory(SourceFactory)
+    domain = factory.LazyAttribute(lambda d: f"{d.source.slug}.example.com")
+
+
+class DeniedDomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeniedDomain
+        django_get_or_create = ["domain"]
+
+    domain = "spam.example.net"
+    reason = "Content farm"

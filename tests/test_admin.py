@@ -5,7 +5,13 @@ from django.urls import reverse
 
 from articles.models import Article, SourceLink
 
-from .factories import ArticleFactory, CategoryFactory, LanguageFactory, SourceFactory
+from .factories import (
+    ArticleFactory,
+    CategoryFactory,
+    LanguageFactory,
+    SourceDomainFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,15 +47,17 @@ def test_admin_requires_login(client):
 
 
 def test_editor_creates_and_publishes_an_article(client, editor):
+    """A link to a trusted source is approved by the rule and shown at once."""
     client.force_login(editor)
-    source = SourceFactory(name="Caixin", slug="caixin")
+    source = SourceFactory(name="Caixin", slug="caixin", is_trusted=True)
+    SourceDomainFactory(source=source, domain="caixinglobal.com")
     data = article_form(
         **{
             "source_links-TOTAL_FORMS": "1",
-            "source_links-0-url": "https://www.caixinglobal.com/robots",
-            "source_links-0-source": source.pk,
+            "source_links-0-url": "https://www.caixinglobal.com/robots?utm_source=x",
+            "source_links-0-source": "",
             "source_links-0-language": "",
-            "source_links-0-status": SourceLink.Status.APPROVED,
+            "source_links-0-archive_url": "",
         }
     )
     response = client.post(reverse("admin:articles_article_add"), data)
@@ -60,6 +68,10 @@ def test_editor_creates_and_publishes_an_article(client, editor):
     assert article.slug == "shenzhen-opens-a-robotics-lab"
     assert article.is_published()
     assert sorted(t.name for t in article.tags.all()) == ["Shenzhen", "robots"]
+    link = article.source_links.get()
+    assert link.url == "https://www.caixinglobal.com/robots"
+    assert (link.source, link.status) == (source, SourceLink.Status.APPROVED)
+    assert link.approved_by_rule and link.submitted_by == editor
     page = client.get("/category/innovation/").content.decode()
     assert "Shenzhen opens a robotics lab" in page
     assert "Read more on" in page and "Caixin" in page
@@ -102,15 +114,17 @@ def test_hostile_body_is_cleaned_through_the_admin(client, editor):
 
 def test_duplicate_source_link_is_a_form_error(client, editor):
     client.force_login(editor)
-    link = {
-        "url": "https://example.com/a",
-        "source": "",
-        "language": "",
-        "status": SourceLink.Status.PENDING,
-    }
+    urls = ["https://example.com/a", "https://EXAMPLE.com/a?utm_source=x#top"]
     data = article_form(**{"source_links-TOTAL_FORMS": "2"})
-    for i in range(2):
-        data.update({f"source_links-{i}-{k}": v for k, v in link.items()})
+    for i, url in enumerate(urls):
+        data.update(
+            {
+                f"source_links-{i}-url": url,
+                f"source_links-{i}-source": "",
+                f"source_links-{i}-language": "",
+                f"source_links-{i}-archive_url": "",
+            }
+        )
     response = client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == HTTPStatus.OK
     assert "Please correct the duplicate data" in response.content.decode()

@@ -1,5 +1,5 @@
 """Admin for the newsroom, one module per area; importing registers them."""
 
-from . import articles, links, taxonomy
+from . import articles, links, moderation, taxonomy
 
-__all__ = ["articles", "links", "taxonomy"]
+__all__ = ["articles", "links", "moderation", "taxonomy"]

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Article, Language
+from ..models import Article, Language, SourceLink
 from .links import SourceLinkInline
 
 
@@ -56,6 +56,13 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("categories"))
     def category_list(self, obj):
         return ", ".join(category.name for category in obj.categories.all())
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is SourceLink:
+            for link_form in formset.forms:
+                if link_form.instance.pk is None:
+                    link_form.instance.submitted_by = request.user
+        super().save_formset(request, form, formset, change)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -1,22 +1,56 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import SourceLink
+from ..models import DeniedDomain, SourceLink
 from .mixins import HttpsURLMixin
 
+LINK_READONLY = ["status", "health"]
 
-class SourceLinkInline(HttpsURLMixin, admin.TabularInline):
+
+class LinkHealthMixin:
+    @admin.display(description=_("health"))
+    def health(self, link):
+        if link.last_checked_at is None:
+            return _("not checked")
+        code = link.http_status or "—"
+        if link.is_broken:
+            return _("broken (%(code)s)") % {"code": code}
+        if link.consecutive_failures:
+            return _("failing ×%(n)s (%(code)s)") % {
+                "n": link.consecutive_failures,
+                "code": code,
+            }
+        return _("OK (%(code)s)") % {"code": code}
+
+
+class SourceLinkInline(LinkHealthMixin, HttpsURLMixin, admin.TabularInline):
+    """Links as authors enter them: they start pending; moderators decide."""
+
     model = SourceLink
     extra = 1
-    fields = ["url", "source", "language", "status"]
+    fields = ["url", "source", "language", "archive_url", *LINK_READONLY]
+    readonly_fields = LINK_READONLY
     autocomplete_fields = ["source"]
 
 
 @admin.register(SourceLink)
-class SourceLinkAdmin(HttpsURLMixin, admin.ModelAdmin):
-    list_display = ["url", "article", "source", "language", "status", "created_at"]
-    list_filter = ["status", "source"]
+class SourceLinkAdmin(LinkHealthMixin, HttpsURLMixin, admin.ModelAdmin):
+    list_display = ["url", "article", "source", "language", "status", "health"]
+    list_filter = ["status", "is_broken", "source"]
     list_select_related = ["article", "source", "language"]
     search_fields = ["url", "article__title", "source__name"]
     autocomplete_fields = ["article", "source"]
     search_help_text = _("Search by URL, article title or source name.")
+    fields = ["article", "url", "source", "language", "archive_url", *LINK_READONLY]
+    readonly_fields = LINK_READONLY
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.submitted_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DeniedDomain)
+class DeniedDomainAdmin(admin.ModelAdmin):
+    list_display = ["domain", "reason", "created_at"]
+    search_fields = ["domain", "reason"]

@@ -1,13 +1,13 @@
-"""Writes that touch several models."""
+"""The demo loader."""
 
 import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
-from .demo import content
-from .demo.seed import load_seed
-from .models import Article, Category, Language, Source, SourceLink
+from ..demo import content
+from ..demo.seed import load_seed
+from ..models import Article, Category, Language, Source, SourceLink
 
 
 @transaction.atomic
