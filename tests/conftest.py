@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from .factories import ArticleFactory, CategoryFactory, UserFactory
+from .localhttp import serving
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +29,10 @@ def article(db, category):
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def http_server():
+    """A real HTTP server on 127.0.0.1 (ports 8050-8059); see tests/localhttp.py."""
+    with serving() as server:
+        yield server

@@ -127,7 +127,7 @@ def test_duplicate_source_link_is_a_form_error(client, editor):
         )
     response = client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == HTTPStatus.OK
-    assert "Please correct the duplicate data" in response.content.decode()
+    assert "The same URL is entered twice" in response.content.decode()
     assert not Article.objects.exists()
 
 

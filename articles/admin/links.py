@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from ..models import DeniedDomain, SourceLink
@@ -10,11 +11,11 @@ LINK_READONLY = ["status", "health"]
 class LinkHealthMixin:
     @admin.display(description=_("health"))
     def health(self, link):
-        if link.last_checked_at is None:
-            return _("not checked")
         code = link.http_status or "—"
         if link.is_broken:
             return _("broken (%(code)s)") % {"code": code}
+        if link.last_checked_at is None:
+            return _("not checked")
         if link.consecutive_failures:
             return _("failing ×%(n)s (%(code)s)") % {
                 "n": link.consecutive_failures,
@@ -23,10 +24,21 @@ class LinkHealthMixin:
         return _("OK (%(code)s)") % {"code": code}
 
 
+class SourceLinkFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        if "url" in unique_check:
+            return _(
+                "The same URL is entered twice (tracking parameters and "
+                "#fragments are ignored when comparing). Remove one of them."
+            )
+        return super().get_unique_error_message(unique_check)
+
+
 class SourceLinkInline(LinkHealthMixin, HttpsURLMixin, admin.TabularInline):
     """Links as authors enter them: they start pending; moderators decide."""
 
     model = SourceLink
+    formset = SourceLinkFormSet
     extra = 1
     fields = ["url", "source", "language", "archive_url", *LINK_READONLY]
     readonly_fields = LINK_READONLY
