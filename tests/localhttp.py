@@ -27,6 +27,9 @@ class Handler(BaseHTTPRequestHandler):
             return 200, {}
         if path == "/absolute-redirect":
             return 302, {"Location": f"http://127.0.0.1:{port}/ok"}
+        if path.startswith("/pause"):
+            time.sleep(0.1)
+            return 200, {}
         if path == "/missing":
             return 404, {}
         if path == "/error":
@@ -86,7 +89,7 @@ def serving():
         raise RuntimeError("no free port in 8050-8059")
     server.hits, server.lock = [], threading.Lock()
     server.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server
