@@ -3,7 +3,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, SourceLink
+from articles.models import Article, Source, SourceLink
 
 from .factories import (
     ArticleFactory,
@@ -179,3 +179,36 @@ def test_category_autocomplete(admin_client):
     )
     assert response.status_code == HTTPStatus.OK
     assert response.json()["results"][0]["text"] == "Innovation"
+
+
+def test_source_lists_its_domains_in_the_admin(admin_client):
+    response = admin_client.post(
+        reverse("admin:articles_source_add"),
+        {
+            "name": "Caixin",
+            "slug": "caixin",
+            "homepage": "https://www.caixinglobal.com/",
+            "language": "",
+            "is_trusted": "on",
+            "domains-TOTAL_FORMS": "2",
+            "domains-INITIAL_FORMS": "0",
+            "domains-MIN_NUM_FORMS": "0",
+            "domains-MAX_NUM_FORMS": "1000",
+            "domains-0-domain": "CaixinGlobal.com.",
+            "domains-1-domain": "https://www.caixin.com/",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    source = Source.objects.get(slug="caixin")
+    assert source.is_trusted
+    assert sorted(source.domains.values_list("domain", flat=True)) == [
+        "caixinglobal.com",
+        "www.caixin.com",
+    ]
+
+
+@pytest.mark.parametrize("model", ["denieddomain", "sourcelinkmoderation"])
+def test_moderation_admins_list_and_search(admin_client, model):
+    ArticleFactory()
+    response = admin_client.get(f"/admin/articles/{model}/?q=a")
+    assert response.status_code == HTTPStatus.OK

@@ -221,3 +221,18 @@ def test_denied_domain_admin_normalises_the_domain(admin_client):
     from articles.models import DeniedDomain
 
     assert DeniedDomain.objects.get().domain == "spam.example.net"
+
+
+def test_link_admin_refuses_a_url_the_article_already_has(admin_client, article):
+    SourceLinkFactory(article=article, url="https://example.com/a?id=1")
+    response = admin_client.post(
+        reverse("admin:articles_sourcelink_add"),
+        {
+            "article": article.pk,
+            "url": "https://example.com/a?utm_source=feed&id=1#comments",
+            "archive_url": "",
+        },
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "This article already links to this URL" in response.content.decode()
+    assert article.source_links.count() == 1

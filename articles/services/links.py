@@ -36,6 +36,12 @@ def _check_actor(actor) -> None:
         raise PermissionDenied(_("You may not moderate source links."))
 
 
+def _locked(links: QuerySet) -> QuerySet:
+    """Lock the chosen rows; joins the caller added (admin select_related) dropped."""
+    ids = list(links.values_list("pk", flat=True))
+    return SourceLink.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+
+
 def _announce(links: list[SourceLink]) -> None:
     articles = sorted({link.article_id for link in links})
     transaction.on_commit(
@@ -81,7 +87,7 @@ def source_links_approve(*, links: QuerySet, actor) -> ModerationResult:
     _check_actor(actor)
     denied = list(DeniedDomain.objects.values_list("domain", flat=True))
     result = ModerationResult()
-    for link in links.select_for_update().order_by("pk"):
+    for link in _locked(links):
         if link.status == SourceLink.Status.APPROVED:
             result.unchanged.append(link)
         elif link.submitted_by_id is not None and link.submitted_by_id == actor.pk:
@@ -107,7 +113,7 @@ def source_links_reject(*, links: QuerySet, actor, reason: str) -> ModerationRes
     if not reason:
         raise ModerationRefused(_("Give a reason for rejecting."))
     result = ModerationResult()
-    for link in links.select_for_update().order_by("pk"):
+    for link in _locked(links):
         if link.status == SourceLink.Status.REJECTED:
             result.unchanged.append(link)
         else:
