@@ -5,6 +5,23 @@ from .factories import ArticleFactory, CategoryFactory, UserFactory
 from .localhttp import serving
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, tmp_path_factory
+):
+    """On SQLite, test in a file (WAL, busy timeout) as production does.
+
+    The default shared-cache in-memory database fails concurrent writers at once
+    with "table is locked" instead of waiting, which tests of concurrent runs hit.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Fast password hashing, throwaway media, a clean cache for every test."""

@@ -20,22 +20,28 @@ LEASE = datetime.timedelta(minutes=30)
 def source_links_claim(
     *, token: uuid.UUID, limit: int, checked_before: datetime.datetime
 ) -> list[SourceLink]:
-    """Lease up to `limit` due links to the run holding `token`; return them."""
-    now = timezone.now()
-    due = SourceLink.objects.due_for_check(checked_before=checked_before, now=now)
-    candidates = list(
-        due.order_by(F("last_checked_at").asc(nulls_first=True), "pk").values_list(
-            "pk", flat=True
-        )[:limit]
-    )
-    if not candidates:
-        return []
-    # The WHERE clause is evaluated again under the row lock, so a row another
-    # run claimed in the meantime is skipped here.
-    due.filter(pk__in=candidates).update(
-        check_claim=token, check_lease_until=now + LEASE
-    )
-    return list(SourceLink.objects.filter(pk__in=candidates, check_claim=token))
+    """Lease up to `limit` due links to the run holding `token`; return them.
+
+    An empty list means no link is left to check: when another run claims the
+    candidates first, the next ones are tried.
+    """
+    while True:
+        now = timezone.now()
+        due = SourceLink.objects.due_for_check(checked_before=checked_before, now=now)
+        candidates = list(
+            due.order_by(F("last_checked_at").asc(nulls_first=True), "pk").values_list(
+                "pk", flat=True
+            )[:limit]
+        )
+        if not candidates:
+            return []
+        # The WHERE clause is evaluated again under the row lock, so rows another
+        # run claimed in the meantime are left out.
+        claimed = due.filter(pk__in=candidates).update(
+            check_claim=token, check_lease_until=now + LEASE
+        )
+        if claimed:
+            return list(SourceLink.objects.filter(pk__in=candidates, check_claim=token))
 
 
 def source_link_record_check(
