@@ -26,6 +26,8 @@ pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("admin:articles_sourcelinkmoderation_changelist")
 QUEUE_ALL = QUEUE + "?status=all"
+# session, user, permissions, counts, filters (sources), paging count, rows…
+QUEUE_QUERIES = 9
 PENDING = SourceLink.Status.PENDING
 APPROVED = SourceLink.Status.APPROVED
 REJECTED = SourceLink.Status.REJECTED
@@ -192,6 +194,28 @@ def test_moderator_cannot_edit_articles_or_add_links(client, moderator):
     assert client.get(add).status_code == HTTPStatus.FORBIDDEN
     change = reverse("admin:articles_sourcelinkmoderation_change", args=[link.pk])
     assert client.get(change).status_code == HTTPStatus.OK
+
+
+def test_link_page_shows_its_decision_history(client, moderator):
+    link = pending_link()
+    source_link_reject(link=link, actor=moderator, reason="Wrong story entirely")
+    client.force_login(moderator)
+    change = reverse("admin:articles_sourcelinkmoderation_change", args=[link.pk])
+    html = client.get(change).content.decode()
+    assert "Wrong story entirely" in html
+    assert "moderator" in html
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_queue_queries_do_not_grow_with_rows(
+    client, moderator, author, django_assert_max_num_queries, n
+):
+    for _ in range(n):
+        pending_link(submitted_by=author)
+    client.force_login(moderator)
+    with django_assert_max_num_queries(QUEUE_QUERIES):
+        response = client.get(QUEUE)
+    assert len(response.context["cl"].result_list) == n
 
 
 def test_moderator_can_enter_an_archive_url_but_not_the_status(client, moderator):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import DeniedDomain, SourceLink
 from .mixins import HttpsURLMixin
 
-LINK_READONLY = ["status", "health"]
+LINK_READONLY = ["status", "rejection_reason", "health"]
 
 
 class LinkHealthMixin:

@@ -85,6 +85,10 @@ class DecisionInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # The history belongs to the queue: whoever may view the queue sees it.
+        return request.user.has_perm("articles.view_sourcelinkmoderation")
+
 
 @admin.register(SourceLinkModeration)
 class SourceLinkModerationAdmin(LinkHealthMixin, admin.ModelAdmin):
