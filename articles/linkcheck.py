@@ -53,6 +53,8 @@ class CheckResult:
     final_url: str = ""
     error: str = ""
     refused: bool = False
+    # The checker itself failed: says nothing about the link.
+    internal_error: bool = False
 
     @property
     def ok(self) -> bool:
@@ -60,7 +62,9 @@ class CheckResult:
 
     @property
     def inconclusive(self) -> bool:
-        return self.status in INCONCLUSIVE_STATUSES and not self.error
+        return self.internal_error or (
+            self.status in INCONCLUSIVE_STATUSES and not self.error
+        )
 
 
 class HostThrottle:
@@ -112,11 +116,14 @@ def resolve(host: str, port: int, policy: CheckPolicy) -> str:
 
 def request_once(url: str, method: str, policy: CheckPolicy, throttle: HostThrottle):
     """Make one request without following redirects; return (status, location)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchFailed(f"not a valid URL: {url}"[:300]) from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchFailed(f"not an http(s) URL: {url}")
+        raise FetchFailed(f"not an http(s) URL: {url}"[:300])
     host = parts.hostname
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     address = resolve(host, port, policy)
     throttle.wait(host)
     if parts.scheme == "https":
@@ -170,6 +177,13 @@ def head_then_get(url: str, policy: CheckPolicy, throttle: HostThrottle):
 
 def check_url(url: str, policy: CheckPolicy, throttle: HostThrottle) -> CheckResult:
     """Follow redirects hop by hop, checking each, and report where the URL ends."""
+    try:
+        return _follow(url, policy, throttle)
+    except Exception as exc:  # a checker bug must not mark a link broken
+        return CheckResult(final_url=url, error=_describe(exc), internal_error=True)
+
+
+def _follow(url: str, policy: CheckPolicy, throttle: HostThrottle) -> CheckResult:
     current = url
     for _hop in range(policy.max_redirects + 1):
         try:

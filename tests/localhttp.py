@@ -41,6 +41,8 @@ class Handler(BaseHTTPRequestHandler):
             return 302, {"Location": "http://169.254.169.254/latest/meta-data/"}
         if path == "/to-private":
             return 302, {"Location": "http://10.0.0.1/admin"}
+        if path == "/bad-redirect":
+            return 302, {"Location": "http://127.0.0.1:99999/"}
         if path == "/loop":
             return 302, {"Location": "/loop"}
         if path == "/no-head":

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from ..urls_hygiene import host_matches, normalise_domain
@@ -13,9 +14,7 @@ class DomainQuerySet(models.QuerySet):
             return self.none()
         labels = host.split(".")
         candidates = [".".join(labels[i:]) for i in range(len(labels))]
-        return self.filter(domain__in=candidates).order_by(
-            models.functions.Length("domain").desc()
-        )
+        return self.filter(domain__in=candidates).order_by(Length("domain").desc())
 
 
 class DomainMixin(models.Model):
