@@ -18,12 +18,21 @@ ROLES: dict[str, list[tuple[str, str, str]]] = {
         ("articles", "language", "view_language"),
         ("articles", "source", "view_source"),
         ("articles", "sourcelink", "add_sourcelink"),
+        ("articles", "sourcelink", "change_sourcelink"),
         ("articles", "sourcelink", "view_sourcelink"),
     ],
     "Editors": [
         *(
             ("articles", model, f"{verb}_{model}")
-            for model in ["article", "category", "language", "source", "sourcelink"]
+            for model in [
+                "article",
+                "category",
+                "language",
+                "source",
+                "sourcelink",
+                "sourcedomain",
+                "denieddomain",
+            ]
             for verb in ALL
         ),
         ("articles", "article", "publish_article"),
@@ -32,11 +41,18 @@ ROLES: dict[str, list[tuple[str, str, str]]] = {
         ("articles", "previewlink", "change_previewlink"),
         ("articles", "previewlink", "view_previewlink"),
         ("articles", "auditentry", "view_auditentry"),
+        ("articles", "sourcelinkmoderation", "change_sourcelinkmoderation"),
+        ("articles", "sourcelinkmoderation", "view_sourcelinkmoderation"),
         *(("taggit", "tag", f"{verb}_tag") for verb in ALL),
     ],
+    # The queue's own permissions: changing a SourceLink is also what authors
+    # need to edit their links, so it cannot be what lets someone moderate.
     "Moderators": [
-        ("articles", "sourcelink", "change_sourcelink"),
+        ("articles", "sourcelinkmoderation", "change_sourcelinkmoderation"),
+        ("articles", "sourcelinkmoderation", "view_sourcelinkmoderation"),
         ("articles", "sourcelink", "view_sourcelink"),
+        ("articles", "source", "view_source"),
+        ("articles", "denieddomain", "view_denieddomain"),
     ],
 }
 
@@ -55,12 +71,15 @@ def sync_role_groups(apps, schema_editor=None) -> None:
     Permission = apps.get_model("auth", "Permission")
     for name, triples in ROLES.items():
         group, _created = Group.objects.get_or_create(name=name)
+        # An earlier migration in the chain runs before some models exist; it
+        # grants what exists then, and the last sync migration grants the rest.
         permissions = [
-            Permission.objects.get(
+            permission
+            for app, model, codename in triples
+            for permission in Permission.objects.filter(
                 content_type__app_label=app,
                 content_type__model=model,
                 codename=codename,
             )
-            for app, model, codename in triples
         ]
         group.permissions.set(permissions)

@@ -38,7 +38,10 @@ def news_article(article, *, image_url: str = "") -> dict:
         "articleSection": [category.name for category in article.listed_categories],
         "keywords": [tag.name for tag in article.listed_tags],
         "publisher": publisher(),
-        "isBasedOn": [link.url for link in article.approved_links],
+        # Where readers are sent: a dead link's archived copy, or nothing.
+        "isBasedOn": [
+            url for link in article.approved_links if (url := link.public_target()[0])
+        ],
     }
     if article.author:
         data["author"] = {

@@ -35,6 +35,16 @@ def env_int(name: str, default: int) -> int:
         ) from exc
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}.") from exc
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [
         item.strip()
@@ -274,6 +284,23 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 # the time left before the next scheduled article appears.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
+
+# Source links: see docs/source-links.md.
+SOURCE_LINKS_SHOW_BROKEN = env_bool("SOURCE_LINKS_SHOW_BROKEN", False)
+SOURCE_LINK_BROKEN_AFTER = env_int("SOURCE_LINK_BROKEN_AFTER", 3)
+SOURCE_LINK_CHECK_INTERVAL_HOURS = env_float("SOURCE_LINK_CHECK_INTERVAL_HOURS", 20)
+SOURCE_LINK_CHECK_TIMEOUT = env_float("SOURCE_LINK_CHECK_TIMEOUT", 10)
+SOURCE_LINK_CHECK_WORKERS = env_int("SOURCE_LINK_CHECK_WORKERS", 4)
+SOURCE_LINK_CHECK_HOST_INTERVAL = env_float("SOURCE_LINK_CHECK_HOST_INTERVAL", 1)
+SOURCE_LINK_CHECK_MAX_REDIRECTS = env_int("SOURCE_LINK_CHECK_MAX_REDIRECTS", 5)
+SOURCE_LINK_CHECK_USER_AGENT = os.environ.get(
+    "SOURCE_LINK_CHECK_USER_AGENT",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
+)
+# Networks the checker may contact although they are not public (CIDR, comma-separated).
+SOURCE_LINK_CHECK_ALLOWED_NETWORKS = env_list("SOURCE_LINK_CHECK_ALLOWED_NETWORKS")
+ARCHIVER_ENDPOINT = os.environ.get("ARCHIVER_ENDPOINT", "").strip()
+ARCHIVER_TIMEOUT = env_float("ARCHIVER_TIMEOUT", 30)
 
 LOGGING = {
     "version": 1,

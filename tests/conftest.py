@@ -5,6 +5,24 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from .factories import ArticleFactory, CategoryFactory, StaffFactory, UserFactory
+from .localhttp import serving
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, tmp_path_factory
+):
+    """On SQLite, test in a file (WAL, busy timeout) as production does.
+
+    The default shared-cache in-memory database fails concurrent writers at once
+    with "table is locked" instead of waiting, which tests of concurrent runs hit.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
 
 
 @pytest.fixture(autouse=True)
@@ -60,3 +78,10 @@ def shift_clock(monkeypatch):
         monkeypatch.setattr(timezone, "now", lambda: real_now() + delta)
 
     return shift
+
+
+@pytest.fixture
+def http_server():
+    """A real HTTP server on 127.0.0.1 (ports 8050-8059); see tests/localhttp.py."""
+    with serving() as server:
+        yield server

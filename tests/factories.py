@@ -11,9 +11,11 @@ from PIL import Image
 from articles.models import (
     Article,
     Category,
+    DeniedDomain,
     Language,
     PreviewLink,
     Source,
+    SourceDomain,
     SourceLink,
 )
 
@@ -152,3 +154,21 @@ def image_upload(name="photo.jpg", content=None, **image_args):
     if content is None:
         content = image_bytes(**image_args)
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+class SourceDomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SourceDomain
+        django_get_or_create = ["domain"]
+
+    source = factory.SubFactory(SourceFactory)
+    domain = factory.LazyAttribute(lambda d: f"{d.source.slug}.example.com")
+
+
+class DeniedDomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeniedDomain
+        django_get_or_create = ["domain"]
+
+    domain = "spam.example.net"
+    reason = "Content farm"

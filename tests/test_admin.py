@@ -3,9 +3,15 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, SourceLink
+from articles.models import Article, Source, SourceLink
 
-from .factories import ArticleFactory, CategoryFactory, LanguageFactory, SourceFactory
+from .factories import (
+    ArticleFactory,
+    CategoryFactory,
+    LanguageFactory,
+    SourceDomainFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,15 +47,17 @@ def test_admin_requires_login(client):
 
 
 def test_editor_creates_and_publishes_an_article(client, editor):
+    """A link to a trusted source is approved by the rule and shown at once."""
     client.force_login(editor)
-    source = SourceFactory(name="Caixin", slug="caixin")
+    source = SourceFactory(name="Caixin", slug="caixin", is_trusted=True)
+    SourceDomainFactory(source=source, domain="caixinglobal.com")
     data = article_form(
         **{
             "source_links-TOTAL_FORMS": "1",
-            "source_links-0-url": "https://www.caixinglobal.com/robots",
-            "source_links-0-source": source.pk,
+            "source_links-0-url": "https://www.caixinglobal.com/robots?utm_source=x",
+            "source_links-0-source": "",
             "source_links-0-language": "",
-            "source_links-0-status": SourceLink.Status.APPROVED,
+            "source_links-0-archive_url": "",
         }
     )
     response = client.post(reverse("admin:articles_article_add"), data)
@@ -60,6 +68,10 @@ def test_editor_creates_and_publishes_an_article(client, editor):
     assert article.slug == "shenzhen-opens-a-robotics-lab"
     assert article.is_published()
     assert sorted(t.name for t in article.tags.all()) == ["Shenzhen", "robots"]
+    link = article.source_links.get()
+    assert link.url == "https://www.caixinglobal.com/robots"
+    assert (link.source, link.status) == (source, SourceLink.Status.APPROVED)
+    assert link.approved_by_rule and link.submitted_by == editor
     page = client.get("/category/innovation/").content.decode()
     assert "Shenzhen opens a robotics lab" in page
     assert "Read more on" in page and "Caixin" in page
@@ -102,18 +114,20 @@ def test_hostile_body_is_cleaned_through_the_admin(client, editor):
 
 def test_duplicate_source_link_is_a_form_error(client, editor):
     client.force_login(editor)
-    link = {
-        "url": "https://example.com/a",
-        "source": "",
-        "language": "",
-        "status": SourceLink.Status.PENDING,
-    }
+    urls = ["https://example.com/a", "https://EXAMPLE.com/a?utm_source=x#top"]
     data = article_form(**{"source_links-TOTAL_FORMS": "2"})
-    for i in range(2):
-        data.update({f"source_links-{i}-{k}": v for k, v in link.items()})
+    for i, url in enumerate(urls):
+        data.update(
+            {
+                f"source_links-{i}-url": url,
+                f"source_links-{i}-source": "",
+                f"source_links-{i}-language": "",
+                f"source_links-{i}-archive_url": "",
+            }
+        )
     response = client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == HTTPStatus.OK
-    assert "Please correct the duplicate data" in response.content.decode()
+    assert "The same URL is entered twice" in response.content.decode()
     assert not Article.objects.exists()
 
 
@@ -166,3 +180,36 @@ def test_category_autocomplete(admin_client):
     )
     assert response.status_code == HTTPStatus.OK
     assert response.json()["results"][0]["text"] == "Innovation"
+
+
+def test_source_lists_its_domains_in_the_admin(admin_client):
+    response = admin_client.post(
+        reverse("admin:articles_source_add"),
+        {
+            "name": "Caixin",
+            "slug": "caixin",
+            "homepage": "https://www.caixinglobal.com/",
+            "language": "",
+            "is_trusted": "on",
+            "domains-TOTAL_FORMS": "2",
+            "domains-INITIAL_FORMS": "0",
+            "domains-MIN_NUM_FORMS": "0",
+            "domains-MAX_NUM_FORMS": "1000",
+            "domains-0-domain": "CaixinGlobal.com.",
+            "domains-1-domain": "https://www.caixin.com/",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    source = Source.objects.get(slug="caixin")
+    assert source.is_trusted
+    assert sorted(source.domains.values_list("domain", flat=True)) == [
+        "caixinglobal.com",
+        "www.caixin.com",
+    ]
+
+
+@pytest.mark.parametrize("model", ["denieddomain", "sourcelinkmoderation"])
+def test_moderation_admins_list_and_search(admin_client, model):
+    ArticleFactory()
+    response = admin_client.get(f"/admin/articles/{model}/?q=a")
+    assert response.status_code == HTTPStatus.OK

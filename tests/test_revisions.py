@@ -137,8 +137,9 @@ class TestRevisions:
         assert (article.title, article.body) == ("Version one", "<p>One</p>")
         assert list(article.categories.all()) == [first_cat]
         assert [tag.name for tag in article.tags.all()] == ["alpha"]
+        # Links come back as they were then: still waiting for a moderator.
         assert [(link.url, link.status) for link in article.source_links.all()] == [
-            ("https://example.com/one", SourceLink.Status.APPROVED)
+            ("https://example.com/one", SourceLink.Status.PENDING)
         ]
         assert article.status == Article.Status.DRAFT
         assert versions(article).count() == 3

@@ -20,6 +20,7 @@ from .factories import (
     ArticleFactory,
     ChineseFactory,
     LanguageFactory,
+    SourceDomainFactory,
     SourceFactory,
     SourceLinkFactory,
 )
@@ -181,7 +182,9 @@ class TestIndexMaintenance:
         self, client, editor
     ):
         client.force_login(editor)
-        source = SourceFactory(name="Nanfang Daily", slug="nanfang")
+        # A trusted source's links are approved as they are entered.
+        source = SourceFactory(name="Nanfang Daily", slug="nanfang", is_trusted=True)
+        SourceDomainFactory(source=source, domain="nanfang.example.com")
         data = article_form(
             title="Lab opens",
             lead="A lab.",

@@ -422,3 +422,99 @@ def test_url_names_are_namespaced(article):
     assert reverse("articles:year", kwargs={"year": 2020}) == "/2020/"
     assert reverse("articles:month", kwargs={"year": 2020, "month": 5}) == "/2020/05/"
     assert reverse("articles:index") == "/"
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/category/innovation/",
+    "/tag/shenzhen/",
+    "/source/caixin/",
+    "/2020/",
+    "/2020/05/",
+]
+
+
+class TestOnlyApprovedLinksReachReaders:
+    @pytest.fixture
+    def article(self, category):
+        article = ArticleFactory(
+            title="Linked story",
+            categories=[category],
+            tags=["Shenzhen"],
+            published_at=timezone.make_aware(datetime.datetime(2020, 5, 20, 9)),
+        )
+        caixin = SourceFactory(name="Caixin", slug="caixin")
+        SourceLinkFactory(article=article, source=caixin, url="https://shown.example/")
+        SourceLinkFactory(
+            article=article,
+            source=caixin,
+            url="https://pending.example/",
+            status=SourceLink.Status.PENDING,
+        )
+        SourceLinkFactory(
+            article=article,
+            source=SourceFactory(name="Rejected Daily", slug="rejected-daily"),
+            url="https://rejected.example/",
+            status=SourceLink.Status.REJECTED,
+        )
+        return article
+
+    @pytest.mark.parametrize("url", [*PUBLIC_PAGES, "article"])
+    def test_pending_and_rejected_links_are_invisible(self, client, article, url):
+        page = article.get_absolute_url() if url == "article" else url
+        html = client.get(page).content.decode()
+        assert "Linked story" in html
+        assert 'href="https://shown.example/"' in html
+        for hidden in ("pending.example", "rejected.example", "Rejected Daily"):
+            assert hidden not in html
+
+    def test_a_source_cited_only_by_rejected_links_lists_nothing(self, client, article):
+        response = client.get("/source/rejected-daily/")
+        assert list(response.context["articles"]) == []
+
+
+class TestBrokenLinks:
+    @pytest.fixture
+    def link(self, category):
+        article = ArticleFactory(title="Linked story", categories=[category])
+        link = SourceLinkFactory(
+            article=article,
+            source=SourceFactory(name="Caixin", slug="caixin"),
+            url="https://dead.example/story",
+        )
+        SourceLink.objects.filter(pk=link.pk).update(is_broken=True, http_status=404)
+        return link
+
+    def pages(self, client, link):
+        return [
+            client.get(url).content.decode()
+            for url in ("/category/innovation/", link.article.get_absolute_url())
+        ]
+
+    def test_broken_link_keeps_attribution_without_the_dead_link(self, client, link):
+        for html in self.pages(client, link):
+            assert "dead.example" not in html
+            assert 'Source: <span class="source-name">Caixin</span>' in html
+
+    def test_broken_link_without_source_names_the_host(self, client, link):
+        SourceLink.objects.filter(pk=link.pk).update(source=None)
+        for html in self.pages(client, link):
+            assert 'href="https://dead.example/story"' not in html
+            assert "Source: dead.example" in html
+
+    def test_broken_link_with_an_archive_points_at_the_copy(self, client, link):
+        archive = "https://web.archive.org/web/2020/https://dead.example/story"
+        SourceLink.objects.filter(pk=link.pk).update(archive_url=archive)
+        for html in self.pages(client, link):
+            assert f'href="{archive}"' in html
+            assert (
+                'Read more on <span class="source-name">Caixin</span> '
+                "(archived copy)</a>"
+            ) in html
+            assert 'href="https://dead.example/story"' not in html
+
+    def test_setting_shows_broken_links_anyway(self, client, settings, link):
+        settings.SOURCE_LINKS_SHOW_BROKEN = True
+        for html in self.pages(client, link):
+            assert 'href="https://dead.example/story"' in html
+            assert "(archived copy)" not in html

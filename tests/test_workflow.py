@@ -79,8 +79,21 @@ class TestRoleGroups:
         )
         authors = codenames("Authors")
         assert {"add_article", "change_article"} <= authors
-        assert not {"publish_article", "purge_article", "change_sourcelink"} & authors
-        assert codenames("Moderators") == {"change_sourcelink", "view_sourcelink"}
+        assert (
+            not {
+                "publish_article",
+                "purge_article",
+                "change_sourcelinkmoderation",
+            }
+            & authors
+        )
+        assert codenames("Moderators") == {
+            "change_sourcelinkmoderation",
+            "view_sourcelinkmoderation",
+            "view_sourcelink",
+            "view_source",
+            "view_denieddomain",
+        }
 
     def test_sync_is_idempotent_and_removes_drift(self):
         before = {name: codenames(name) for name in ["Authors", "Editors"]}
@@ -217,15 +230,9 @@ class TestPermissionMatrix:
     def test_moderate_a_source_link(self, request, client, role, expected):
         link = SourceLinkFactory(status=SourceLink.Status.PENDING)
         client.force_login(request.getfixturevalue(role))
-        url = reverse("admin:articles_sourcelink_change", args=[link.pk])
-        data = {
-            "article": link.article_id,
-            "url": link.url,
-            "source": link.source_id,
-            "language": "",
-            "status": SourceLink.Status.APPROVED,
-        }
-        assert client.post(url, data).status_code == expected
+        queue = reverse("admin:articles_sourcelinkmoderation_changelist")
+        data = {"action": "approve_selected", "_selected_action": [link.pk]}
+        assert client.post(queue, data).status_code == expected
         link.refresh_from_db()
         assert (link.status == SourceLink.Status.APPROVED) is (
             expected == HTTPStatus.FOUND

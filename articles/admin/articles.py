@@ -7,7 +7,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Article, Language
+from ..models import Article, Language, SourceLink
 from ..permissions import can_edit, can_publish, can_trash
 from ..services import (
     article_record_revision,
@@ -66,6 +66,13 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin)
     @admin.display(description=_("categories"))
     def category_list(self, obj):
         return ", ".join(category.name for category in obj.categories.all())
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is SourceLink:
+            for link_form in formset.forms:
+                if link_form.instance.pk is None:
+                    link_form.instance.submitted_by = request.user
+        super().save_formset(request, form, formset, change)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -1,34 +1,74 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from ..models import SourceLink
+from ..models import DeniedDomain, SourceLink
 from .mixins import HttpsURLMixin
 
+LINK_READONLY = ["status", "rejection_reason", "health"]
 
-class SourceLinkInline(HttpsURLMixin, admin.TabularInline):
+
+class LinkHealthMixin:
+    @admin.display(description=_("health"))
+    def health(self, link):
+        code = link.http_status or "—"
+        if link.is_broken:
+            return _("broken (%(code)s)") % {"code": code}
+        if link.last_checked_at is None:
+            return _("not checked")
+        if link.consecutive_failures:
+            return _("failing ×%(n)s (%(code)s)") % {
+                "n": link.consecutive_failures,
+                "code": code,
+            }
+        return _("OK (%(code)s)") % {"code": code}
+
+
+class SourceLinkFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        if "url" in unique_check:
+            return _(
+                "The same URL is entered twice (tracking parameters and "
+                "#fragments are ignored when comparing). Remove one of them."
+            )
+        return super().get_unique_error_message(unique_check)
+
+
+class SourceLinkInline(LinkHealthMixin, HttpsURLMixin, admin.TabularInline):
+    """Links as authors enter them: they start pending; moderators decide."""
+
     model = SourceLink
+    formset = SourceLinkFormSet
     extra = 1
-    fields = ["url", "source", "language", "status"]
+    fields = ["url", "source", "language", "archive_url", *LINK_READONLY]
+    readonly_fields = LINK_READONLY
     autocomplete_fields = ["source"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # Only moderators and editors approve; authors' new links wait as pending.
-        if request.user.has_perm("articles.change_sourcelink"):
-            return []
-        return ["status"]
 
 
 @admin.register(SourceLink)
-class SourceLinkAdmin(HttpsURLMixin, admin.ModelAdmin):
-    list_display = ["url", "article", "source", "language", "status", "created_at"]
-    list_filter = ["status", "source"]
+class SourceLinkAdmin(LinkHealthMixin, HttpsURLMixin, admin.ModelAdmin):
+    list_display = ["url", "article", "source", "language", "status", "health"]
+    list_filter = ["status", "is_broken", "source"]
     list_select_related = ["article", "source", "language"]
     search_fields = ["url", "article__title", "source__name"]
     autocomplete_fields = ["article", "source"]
     search_help_text = _("Search by URL, article title or source name.")
+    fields = ["article", "url", "source", "language", "archive_url", *LINK_READONLY]
+    readonly_fields = LINK_READONLY
 
     def get_readonly_fields(self, request, obj=None):
         # Moderators judge links; moving one to another article is an edit.
-        if request.user.has_perm("articles.change_article"):
-            return []
-        return ["article", "url"]
+        if obj is None or request.user.has_perm("articles.change_article"):
+            return LINK_READONLY
+        return [*LINK_READONLY, "article", "url"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.submitted_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DeniedDomain)
+class DeniedDomainAdmin(admin.ModelAdmin):
+    list_display = ["domain", "reason", "created_at"]
+    search_fields = ["domain", "reason"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ..models import Category, Language, Source
+from ..models import Category, Language, Source, SourceDomain
 from .mixins import HttpsURLMixin
 
 
@@ -18,9 +18,16 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class SourceDomainInline(admin.TabularInline):
+    model = SourceDomain
+    extra = 1
+
+
 @admin.register(Source)
 class SourceAdmin(HttpsURLMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "homepage", "language"]
+    list_display = ["name", "slug", "homepage", "language", "is_trusted"]
+    list_filter = ["is_trusted"]
     list_select_related = ["language"]
-    search_fields = ["name", "slug", "homepage"]
+    search_fields = ["name", "slug", "homepage", "domains__domain"]
+    inlines = [SourceDomainInline]
     prepopulated_fields = {"slug": ["name"]}

@@ -1,8 +1,10 @@
 import reversion
 
 from .articles import Article, ArticleQuerySet
+from .domains import DeniedDomain, SourceDomain
 from .filing import CategoryEntry, TagEntry
 from .links import SourceLink, SourceLinkQuerySet
+from .moderation import SourceLinkDecision, SourceLinkModeration
 from .redirects import ArticleRedirect
 from .taxonomy import Category, Language, Source
 from .workflow import AuditEntry, PreviewLink, PreviewLinkUse
@@ -28,11 +30,15 @@ __all__ = [
     "ArticleRedirect",
     "Category",
     "CategoryEntry",
+    "DeniedDomain",
     "Language",
     "PreviewLink",
     "PreviewLinkUse",
     "Source",
+    "SourceDomain",
     "SourceLink",
+    "SourceLinkDecision",
+    "SourceLinkModeration",
     "SourceLinkQuerySet",
     "TagEntry",
 ]

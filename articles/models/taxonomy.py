@@ -63,6 +63,13 @@ class Source(models.Model):
         related_name="+",
         help_text=_("The language the source usually publishes in."),
     )
+    is_trusted = models.BooleanField(
+        _("trusted"),
+        default=False,
+        help_text=_(
+            "New links to this source's domains are approved without moderation."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

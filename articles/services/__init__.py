@@ -2,6 +2,16 @@
 
 from .audit import audit_record
 from .demo import demo_load
+from .link_health import source_link_record_check, source_links_claim
+from .links import (
+    ModerationRefused,
+    ModerationResult,
+    source_link_approve,
+    source_link_reject,
+    source_links_approve,
+    source_links_archive,
+    source_links_reject,
+)
 from .preview import preview_link_create, preview_link_open, preview_link_revoke
 from .revisions import article_record_revision, article_revision_restore
 from .trash import article_purge, article_restore, article_trash
@@ -26,7 +36,16 @@ __all__ = [
     "articles_changed",
     "audit_record",
     "demo_load",
+    "ModerationRefused",
+    "ModerationResult",
     "preview_link_create",
     "preview_link_open",
     "preview_link_revoke",
+    "source_link_approve",
+    "source_link_record_check",
+    "source_link_reject",
+    "source_links_approve",
+    "source_links_archive",
+    "source_links_claim",
+    "source_links_reject",
 ]

@@ -13,33 +13,44 @@ register = template.Library()
 
 @register.simple_tag
 def read_more(link):
-    """Render a "Read more on <Source> (in <Language>)" attribution link.
+    """Render a "Read more on <Source> (in <Language>)" attribution.
 
+    A broken link points at its archived copy when there is one; otherwise it keeps
+    the attribution without a hyperlink, unless SOURCE_LINKS_SHOW_BROKEN is on.
     Built in Python rather than an inclusion template: it runs for every link of
     every archive entry.
     """
     source, language = link.attribution()
+    href, archived = link.public_target()
+    if source:
+        name_lang = source.name_lang
+        name = format_html(
+            '<span class="source-name"{}>{}</span>',
+            format_html(' lang="{}"', name_lang) if name_lang else "",
+            source.name,
+        )
+        label = format_html("Read more on {}" if href else "Source: {}", name)
+    elif href:
+        label = mark_safe("Read more")
+    else:
+        label = format_html("Source: {}", link.host)
+    in_language = format_html(" (in {})", language.name) if language else ""
+    if not href:
+        return format_html(
+            '<span class="read-more-source">{}{}</span>', label, in_language
+        )
     link_language = link.link_language
     hreflang = (
         format_html(' hreflang="{}"', link_language.code) if link_language else ""
     )
-    if source:
-        name_lang = source.name_lang
-        label = format_html(
-            'Read more on <span class="source-name"{}>{}</span>',
-            format_html(' lang="{}"', name_lang) if name_lang else "",
-            source.name,
-        )
-    else:
-        label = mark_safe("Read more")
-    in_language = format_html(" (in {})", language.name) if language else ""
     return format_html(
         '<a class="read-more-link" href="{}" rel="noopener noreferrer external"{}>'
-        "{}{}</a>",
-        link.url,
+        "{}{}{}</a>",
+        href,
         hreflang,
         label,
         in_language,
+        " (archived copy)" if archived else "",
     )
 
 

@@ -1,0 +1,184 @@
+"""Moderation of source links: approve, reject, archive. Every decision is logged."""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..archiver import ArchiveFailed, request_archive
+from ..models import AuditEntry, DeniedDomain, SourceLink, SourceLinkDecision
+from ..signals import content_changed
+from ..urls_hygiene import host_matches
+from .audit import audit_record
+
+logger = logging.getLogger(__name__)
+
+MODERATE_PERMISSION = "articles.change_sourcelinkmoderation"
+
+
+class ModerationRefused(Exception):
+    pass
+
+
+@dataclass
+class ModerationResult:
+    changed: list[SourceLink] = field(default_factory=list)
+    unchanged: list[SourceLink] = field(default_factory=list)
+    refused: list[tuple[SourceLink, str]] = field(default_factory=list)
+
+
+def _check_actor(actor) -> None:
+    if actor is None or not actor.has_perm(MODERATE_PERMISSION):
+        raise PermissionDenied(_("You may not moderate source links."))
+
+
+def _locked(links: QuerySet) -> QuerySet:
+    """Lock the chosen rows; joins the caller added (admin select_related) dropped."""
+    ids = list(links.values_list("pk", flat=True))
+    return SourceLink.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+
+
+def _announce(links: list[SourceLink]) -> None:
+    articles = sorted({link.article_id for link in links})
+    transaction.on_commit(
+        lambda: content_changed.send(sender=SourceLink, articles=articles)
+    )
+
+
+def _decide(*, links, actor, status, reason="") -> None:
+    """Write one decision for many links: one UPDATE, one INSERT, one signal."""
+    now = timezone.now()
+    before = {link.pk: link.get_status_display() for link in links}
+    SourceLink.objects.filter(pk__in=[link.pk for link in links]).update(
+        status=status,
+        moderated_by=actor,
+        moderated_at=now,
+        rejection_reason=reason,
+        approved_by_rule=False,
+    )
+    action = (
+        SourceLinkDecision.Action.APPROVED
+        if status == SourceLink.Status.APPROVED
+        else SourceLinkDecision.Action.REJECTED
+    )
+    SourceLinkDecision.objects.bulk_create(
+        SourceLinkDecision(
+            link=link,
+            url=link.url,
+            action=action,
+            actor=actor,
+            reason=reason,
+            decided_at=now,
+        )
+        for link in links
+    )
+    approved = status == SourceLink.Status.APPROVED
+    for link in links:
+        link.status, link.moderated_by, link.moderated_at = status, actor, now
+        link.rejection_reason, link.approved_by_rule = reason, False
+        after = link.get_status_display()
+        audit_record(
+            actor=actor,
+            action=(
+                AuditEntry.Action.LINK_APPROVED
+                if approved
+                else AuditEntry.Action.LINK_REJECTED
+            ),
+            obj=link,
+            before=before[link.pk],
+            after=f"{after}: {reason}" if reason else after,
+        )
+    _announce(links)
+
+
+@transaction.atomic
+def source_links_approve(*, links: QuerySet, actor) -> ModerationResult:
+    """Approve the links that may be approved; say why the others were not."""
+    _check_actor(actor)
+    denied = list(DeniedDomain.objects.values_list("domain", flat=True))
+    result = ModerationResult()
+    for link in _locked(links):
+        if link.status == SourceLink.Status.APPROVED:
+            result.unchanged.append(link)
+        elif link.submitted_by_id is not None and link.submitted_by_id == actor.pk:
+            result.refused.append(
+                (link, _("You cannot approve a link you submitted yourself."))
+            )
+        elif any(host_matches(link.host, domain) for domain in denied):
+            result.refused.append((link, _("Its domain is on the deny-list.")))
+        else:
+            result.changed.append(link)
+    if result.changed:
+        _decide(links=result.changed, actor=actor, status=SourceLink.Status.APPROVED)
+        if settings.ARCHIVER_ENDPOINT:
+            ids = [link.pk for link in result.changed if not link.archive_url]
+            transaction.on_commit(lambda: source_links_archive(link_ids=ids))
+    return result
+
+
+@transaction.atomic
+def source_links_reject(*, links: QuerySet, actor, reason: str) -> ModerationResult:
+    _check_actor(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ModerationRefused(_("Give a reason for rejecting."))
+    result = ModerationResult()
+    for link in _locked(links):
+        if link.status == SourceLink.Status.REJECTED:
+            result.unchanged.append(link)
+        else:
+            result.changed.append(link)
+    if result.changed:
+        _decide(
+            links=result.changed,
+            actor=actor,
+            status=SourceLink.Status.REJECTED,
+            reason=reason,
+        )
+    return result
+
+
+def _single(result: ModerationResult, link: SourceLink) -> SourceLink:
+    if result.refused:
+        raise ModerationRefused(result.refused[0][1])
+    link.refresh_from_db()
+    return link
+
+
+def source_link_approve(*, link: SourceLink, actor) -> SourceLink:
+    result = source_links_approve(
+        links=SourceLink.objects.filter(pk=link.pk), actor=actor
+    )
+    return _single(result, link)
+
+
+def source_link_reject(*, link: SourceLink, actor, reason: str) -> SourceLink:
+    result = source_links_reject(
+        links=SourceLink.objects.filter(pk=link.pk), actor=actor, reason=reason
+    )
+    return _single(result, link)
+
+
+def source_links_archive(*, link_ids: list[int]) -> int:
+    """Fill archive_url from the archiver for links that have none; return how many."""
+    filled = 0
+    for link in SourceLink.objects.filter(pk__in=link_ids, archive_url=""):
+        try:
+            archive_url = request_archive(
+                link.url,
+                endpoint=settings.ARCHIVER_ENDPOINT,
+                timeout=settings.ARCHIVER_TIMEOUT,
+                user_agent=settings.SOURCE_LINK_CHECK_USER_AGENT,
+            )
+        except ArchiveFailed as exc:
+            logger.warning("Archiving %s failed: %s", link.url, exc)
+            continue
+        filled += SourceLink.objects.filter(pk=link.pk, archive_url="").update(
+            archive_url=archive_url
+        )
+    return filled

@@ -1,0 +1,331 @@
+"""The moderation queue and the services behind it."""
+
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from articles.models import SourceLink, SourceLinkDecision
+from articles.services import (
+    ModerationRefused,
+    source_link_approve,
+    source_link_reject,
+    source_links_approve,
+)
+from articles.signals import content_changed
+
+from .factories import (
+    DeniedDomainFactory,
+    SourceLinkFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = reverse("admin:articles_sourcelinkmoderation_changelist")
+QUEUE_ALL = QUEUE + "?status=all"
+# session, user, permissions, counts, filters (sources), paging count, rows…
+QUEUE_QUERIES = 9
+PENDING = SourceLink.Status.PENDING
+APPROVED = SourceLink.Status.APPROVED
+REJECTED = SourceLink.Status.REJECTED
+
+
+def staff_with(username, *codenames):
+    user = UserFactory(username=username, is_staff=True)
+    perms = list(Permission.objects.filter(codename__in=codenames))
+    assert len(perms) == len(codenames)
+    user.user_permissions.add(*perms)
+    return user
+
+
+@pytest.fixture
+def moderator(db):
+    """Exactly the permissions of the Moderators group."""
+    return staff_with(
+        "moderator", "view_sourcelinkmoderation", "change_sourcelinkmoderation"
+    )
+
+
+@pytest.fixture
+def author(db):
+    """An Author: writes articles and their links, cannot moderate."""
+    return staff_with(
+        "author",
+        "add_article",
+        "change_article",
+        "view_article",
+        "add_sourcelink",
+        "change_sourcelink",
+        "view_sourcelink",
+    )
+
+
+@pytest.fixture
+def signals_sent():
+    sent = []
+
+    def receiver(sender, **kwargs):
+        sent.append((sender, sorted(kwargs.get("articles", []))))
+
+    content_changed.connect(receiver)
+    yield sent
+    content_changed.disconnect(receiver)
+
+
+def pending_link(**fields):
+    return SourceLinkFactory(status=PENDING, **fields)
+
+
+def test_queue_opens_on_pending_links_with_counts(client, moderator):
+    waiting = pending_link(url="https://waiting.example.com/1")
+    SourceLinkFactory(url="https://approved.example.com/1")
+    SourceLinkFactory(url="https://rejected.example.com/1", status=REJECTED)
+    client.force_login(moderator)
+    response = client.get(QUEUE)
+    assert response.status_code == HTTPStatus.OK
+    assert list(response.context["cl"].result_list) == [waiting]
+    html = response.content.decode()
+    for label in ("Pending: <strong>1</strong>", "Approved: <strong>1</strong>"):
+        assert label in html
+    assert "Rejected: <strong>1</strong>" in html
+    assert "Broken: <strong>0</strong>" in html
+    assert waiting.article.title in html and waiting.submitted_by is None
+    everything = client.get(QUEUE, {"status": "all"}).context["cl"].result_list
+    assert len(everything) == 3
+
+
+def test_queue_lists_broken_links(client, moderator):
+    SourceLinkFactory(url="https://fine.example.com/")
+    broken = SourceLinkFactory(url="https://dead.example.com/")
+    SourceLink.objects.filter(pk=broken.pk).update(
+        is_broken=True, http_status=404, consecutive_failures=3
+    )
+    client.force_login(moderator)
+    response = client.get(QUEUE, {"status": "all", "health": "broken"})
+    assert [link.pk for link in response.context["cl"].result_list] == [broken.pk]
+    assert "broken (404)" in response.content.decode()
+    assert "Broken: <strong>1</strong>" in response.content.decode()
+
+
+def test_moderator_approves_in_bulk_and_the_decision_is_recorded(
+    client, moderator, author, signals_sent, django_capture_on_commit_callbacks
+):
+    links = [pending_link(submitted_by=author) for _ in range(3)]
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            QUEUE,
+            {
+                "action": "approve_selected",
+                "_selected_action": [link.pk for link in links],
+            },
+        )
+    assert response.status_code == HTTPStatus.FOUND
+    for link in links:
+        link.refresh_from_db()
+        assert (link.status, link.moderated_by) == (APPROVED, moderator)
+        assert link.moderated_at is not None
+        decision = link.decisions.get()
+        assert (decision.action, decision.actor) == ("approved", moderator)
+        assert not decision.by_rule and decision.url == link.url
+    assert signals_sent == [(SourceLink, sorted(link.article_id for link in links))]
+
+
+def test_reject_asks_for_a_reason_first(
+    client, moderator, signals_sent, django_capture_on_commit_callbacks
+):
+    links = [pending_link(), SourceLinkFactory()]
+    ids = [link.pk for link in links]
+    client.force_login(moderator)
+    form_page = client.post(
+        QUEUE_ALL,
+        {"action": "reject_selected", "_selected_action": ids},
+    )
+    assert form_page.status_code == HTTPStatus.OK
+    assert "Reason" in form_page.content.decode()
+    assert SourceLink.objects.filter(status=REJECTED).count() == 0
+    empty = client.post(
+        QUEUE,
+        {
+            "action": "reject_selected",
+            "_selected_action": ids,
+            "apply": "1",
+            "reason": " ",
+        },
+    )
+    assert empty.status_code == HTTPStatus.OK
+    assert "This field is required." in empty.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            QUEUE_ALL,
+            {
+                "action": "reject_selected",
+                "_selected_action": ids,
+                "apply": "1",
+                "reason": "Paywalled press release",
+            },
+        )
+    assert done.status_code == HTTPStatus.FOUND
+    for link in links:
+        link.refresh_from_db()
+        assert link.status == REJECTED
+        assert link.rejection_reason == "Paywalled press release"
+        decision = link.decisions.get()
+        assert (decision.action, decision.reason) == (
+            "rejected",
+            "Paywalled press release",
+        )
+        assert decision.actor == moderator
+    assert len(signals_sent) == 1
+
+
+def test_moderator_cannot_edit_articles_or_add_links(client, moderator):
+    link = pending_link()
+    client.force_login(moderator)
+    article_change = reverse("admin:articles_article_change", args=[link.article_id])
+    assert client.get(article_change).status_code == HTTPStatus.FORBIDDEN
+    assert client.get(reverse("admin:articles_article_changelist")).status_code == (
+        HTTPStatus.FORBIDDEN
+    )
+    add = reverse("admin:articles_sourcelinkmoderation_add")
+    assert client.get(add).status_code == HTTPStatus.FORBIDDEN
+    change = reverse("admin:articles_sourcelinkmoderation_change", args=[link.pk])
+    assert client.get(change).status_code == HTTPStatus.OK
+
+
+def test_link_page_shows_its_decision_history(client, moderator):
+    link = pending_link()
+    source_link_reject(link=link, actor=moderator, reason="Wrong story entirely")
+    client.force_login(moderator)
+    change = reverse("admin:articles_sourcelinkmoderation_change", args=[link.pk])
+    html = client.get(change).content.decode()
+    assert "Wrong story entirely" in html
+    assert "moderator" in html
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_queue_queries_do_not_grow_with_rows(
+    client, moderator, author, django_assert_max_num_queries, n
+):
+    for _ in range(n):
+        pending_link(submitted_by=author)
+    client.force_login(moderator)
+    with django_assert_max_num_queries(QUEUE_QUERIES):
+        response = client.get(QUEUE)
+    assert len(response.context["cl"].result_list) == n
+
+
+def test_moderator_can_enter_an_archive_url_but_not_the_status(client, moderator):
+    link = pending_link()
+    client.force_login(moderator)
+    change = reverse("admin:articles_sourcelinkmoderation_change", args=[link.pk])
+    response = client.post(
+        change,
+        {
+            "archive_url": "https://web.archive.org/web/2020/https://a.example/",
+            "status": APPROVED,
+            "decisions-TOTAL_FORMS": "0",
+            "decisions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    link.refresh_from_db()
+    assert link.archive_url == "https://web.archive.org/web/2020/https://a.example/"
+    assert link.status == PENDING
+
+
+def test_authors_cannot_open_the_queue_or_approve(client, author):
+    link = pending_link()
+    client.force_login(author)
+    assert client.get(QUEUE).status_code == HTTPStatus.FORBIDDEN
+    response = client.post(
+        QUEUE, {"action": "approve_selected", "_selected_action": [link.pk]}
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    with pytest.raises(PermissionDenied):
+        source_link_approve(link=link, actor=author)
+    link.refresh_from_db()
+    assert link.status == PENDING
+    assert not SourceLinkDecision.objects.exists()
+
+
+def test_nobody_approves_their_own_link(client, moderator):
+    own = pending_link(submitted_by=moderator)
+    client.force_login(moderator)
+    response = client.post(
+        QUEUE,
+        {"action": "approve_selected", "_selected_action": [own.pk]},
+        follow=True,
+    )
+    assert "You cannot approve a link you submitted yourself." in (
+        response.content.decode()
+    )
+    own.refresh_from_db()
+    assert own.status == PENDING
+    with pytest.raises(ModerationRefused):
+        source_link_approve(link=own, actor=moderator)
+
+
+def test_denied_domain_cannot_be_approved(moderator):
+    DeniedDomainFactory(domain="spam.example.net")
+    link = pending_link(url="https://www.spam.example.net/story")
+    fine = pending_link(url="https://fine.example.net/story")
+    result = source_links_approve(
+        links=SourceLink.objects.filter(pk__in=[link.pk, fine.pk]), actor=moderator
+    )
+    assert [done.pk for done in result.changed] == [fine.pk]
+    assert [(refused.pk, why) for refused, why in result.refused] == [
+        (link.pk, "Its domain is on the deny-list.")
+    ]
+    link.refresh_from_db()
+    assert link.status == PENDING
+
+
+def test_reject_service_needs_a_reason_and_rejected_links_can_be_approved(moderator):
+    link = pending_link()
+    with pytest.raises(ModerationRefused):
+        source_link_reject(link=link, actor=moderator, reason="  ")
+    source_link_reject(link=link, actor=moderator, reason="Wrong story")
+    link = source_link_approve(link=link, actor=moderator)
+    assert link.status == APPROVED and link.rejection_reason == ""
+    actions = list(link.decisions.order_by("pk").values_list("action", "reason"))
+    assert actions == [("rejected", "Wrong story"), ("approved", "")]
+
+
+def test_approval_asks_the_archiver_for_a_copy(
+    settings, moderator, http_server, django_capture_on_commit_callbacks
+):
+    settings.ARCHIVER_ENDPOINT = http_server.base + "/save/"
+    settings.ARCHIVER_TIMEOUT = 5
+    link = pending_link(url="https://news.example.com/robots")
+    kept = pending_link(
+        url="https://news.example.com/kept", archive_url="https://archive.example/kept"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        source_links_approve(
+            links=SourceLink.objects.filter(pk__in=[link.pk, kept.pk]), actor=moderator
+        )
+    link.refresh_from_db()
+    kept.refresh_from_db()
+    assert link.archive_url == (
+        http_server.base + "/web/20260101000000/https://news.example.com/robots"
+    )
+    assert kept.archive_url == "https://archive.example/kept"
+    assert [hit[1] for hit in http_server.hits] == [
+        "/save/https://news.example.com/robots"
+    ]
+
+
+def test_no_archiver_no_request(
+    settings, moderator, http_server, django_capture_on_commit_callbacks
+):
+    settings.ARCHIVER_ENDPOINT = ""
+    link = pending_link()
+    with django_capture_on_commit_callbacks(execute=True):
+        source_link_approve(link=link, actor=moderator)
+    link.refresh_from_db()
+    assert link.archive_url == ""
+    assert http_server.hits == []

@@ -1,0 +1,238 @@
+"""SourceLink rules that hold on every path: shell, services, admin."""
+
+from http import HTTPStatus
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from articles.models import SourceLink, SourceLinkDecision
+
+from .factories import (
+    ArticleFactory,
+    DeniedDomainFactory,
+    SourceDomainFactory,
+    SourceFactory,
+    SourceLinkFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def create_link(article, url, **fields):
+    return SourceLink.objects.create(article=article, url=url, **fields)
+
+
+def test_save_stores_the_normalised_url(article):
+    link = create_link(article, "https://Example.com/a?utm_source=x&id=1#frag")
+    link.refresh_from_db()
+    assert link.url == "https://example.com/a?id=1"
+    assert link.status == SourceLink.Status.PENDING
+
+
+def test_save_refuses_a_bad_url_from_the_shell(article):
+    with pytest.raises(ValidationError):
+        create_link(article, "javascript:alert(1)")
+    assert not SourceLink.objects.exists()
+
+
+def test_full_clean_reports_url_errors_on_the_field(article):
+    link = SourceLink(article=article, url="https://user:secret@example.com/")
+    with pytest.raises(ValidationError) as info:
+        link.full_clean()
+    assert "must not contain a user name or password" in str(
+        info.value.message_dict["url"]
+    )
+
+
+def test_same_normalised_url_twice_is_refused(article):
+    create_link(article, "https://example.com/a?id=1")
+    twin = SourceLink(article=article, url="https://EXAMPLE.com/a?id=1&fbclid=z#x")
+    with pytest.raises(ValidationError) as info:
+        twin.full_clean()
+    assert "This article already links to this URL" in str(info.value)
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        twin.save()
+    other_article = ArticleFactory()
+    assert create_link(other_article, "https://example.com/a?id=1").pk
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.caixinglobal.com/2020/story", "caixin"),
+        ("https://caixinglobal.com/", "caixin"),
+        ("https://weekly.caixin.com/x", "caixin-weekly"),
+        ("https://notcaixinglobal.com/", None),
+        ("https://caixinglobal.com.evil.example/", None),
+    ],
+)
+def test_source_is_filled_from_the_most_specific_domain(article, url, expected):
+    caixin = SourceFactory(name="Caixin", slug="caixin")
+    SourceDomainFactory(source=caixin, domain="caixinglobal.com")
+    SourceDomainFactory(source=caixin, domain="caixin.com")
+    weekly = SourceFactory(name="Caixin Weekly", slug="caixin-weekly")
+    SourceDomainFactory(source=weekly, domain="weekly.caixin.com")
+    link = create_link(article, url)
+    assert (link.source.slug if link.source else None) == expected
+
+
+def test_a_chosen_source_is_kept(article):
+    chosen = SourceFactory(name="Chosen", slug="chosen")
+    SourceDomainFactory(source=SourceFactory(slug="other"), domain="example.com")
+    assert create_link(article, "https://example.com/", source=chosen).source == chosen
+
+
+def test_trusted_source_links_are_approved_by_the_rule(article):
+    trusted = SourceFactory(slug="xinhua", is_trusted=True)
+    SourceDomainFactory(source=trusted, domain="news.cn")
+    author = UserFactory(username="author")
+    link = create_link(article, "https://www.news.cn/tech/1.htm", submitted_by=author)
+    assert link.status == SourceLink.Status.APPROVED
+    assert link.approved_by_rule and link.moderated_by is None
+    assert link.moderated_at is not None
+    decision = link.decisions.get()
+    assert decision.action == SourceLinkDecision.Action.APPROVED
+    assert decision.by_rule and decision.actor is None
+    assert decision.url == link.url
+
+
+def test_untrusted_or_denied_domains_are_not_auto_approved(article):
+    SourceDomainFactory(source=SourceFactory(slug="blog"), domain="blog.example")
+    trusted = SourceFactory(slug="trusted", is_trusted=True)
+    SourceDomainFactory(source=trusted, domain="trusted.example")
+    DeniedDomainFactory(domain="bad.trusted.example")
+    assert create_link(article, "https://blog.example/").status == "pending"
+    assert create_link(article, "https://bad.trusted.example/").status == "pending"
+    # A trusted source picked by hand does not vouch for another domain.
+    other = create_link(article, "https://elsewhere.example/", source=trusted)
+    assert other.status == "pending"
+    assert not SourceLinkDecision.objects.exists()
+
+
+def test_changing_an_approved_url_sends_it_back_to_moderation(article):
+    link = SourceLinkFactory(article=article, url="https://example.com/good")
+    link.is_broken, link.consecutive_failures = True, 4
+    link.save()
+    link = SourceLink.objects.get(pk=link.pk)
+    link.url = "https://example.com/swapped"
+    link.save()
+    link.refresh_from_db()
+    assert link.status == SourceLink.Status.PENDING
+    assert (link.is_broken, link.consecutive_failures) == (False, 0)
+
+
+def test_admin_inline_refuses_a_url_the_article_already_has(client, editor):
+    article = ArticleFactory()
+    existing = SourceLinkFactory(article=article, url="https://example.com/a")
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    form = response.context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if name not in ("categories", "tags", "image", "author", "published_at")
+    }
+    data.update(
+        {
+            "lead": article.lead,
+            "title": article.title,
+            "slug": article.slug,
+            "status": article.status,
+            "language": article.language_id,
+            "published_at_0": "2020-06-01",
+            "published_at_1": "09:30:00",
+            "categories": [c.pk for c in article.categories.all()],
+            "tags": "",
+            "image_alt": "",
+            "source_links-TOTAL_FORMS": "2",
+            "source_links-INITIAL_FORMS": "1",
+            "source_links-MIN_NUM_FORMS": "0",
+            "source_links-MAX_NUM_FORMS": "1000",
+            "source_links-0-id": existing.pk,
+            "source_links-0-article": article.pk,
+            "source_links-0-url": existing.url,
+            "source_links-1-article": article.pk,
+            "source_links-1-url": "https://example.com/a?utm_campaign=z#section",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "The same URL is entered twice" in html
+    assert article.source_links.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("ftp://example.com/x", "Only http:// and https:// links are allowed."),
+        ("https://a:b@example.com/", "must not contain a user name or password"),
+        ("https://exa mple.com/", "spaces or control characters"),
+    ],
+)
+def test_admin_shows_url_errors_clearly(admin_client, article, typed, message):
+    response = admin_client.post(
+        reverse("admin:articles_sourcelink_add"),
+        {"article": article.pk, "url": typed, "archive_url": ""},
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert message in response.content.decode()
+    assert not SourceLink.objects.exists()
+
+
+def test_admin_add_records_the_submitter(client, article):
+    author = UserFactory(username="author", is_staff=True)
+    author.user_permissions.add(*permissions("add_sourcelink", "view_sourcelink"))
+    client.force_login(author)
+    response = client.post(
+        reverse("admin:articles_sourcelink_add"),
+        {
+            "article": article.pk,
+            "url": "example.com/news?utm_source=a",
+            "status": "approved",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    link = SourceLink.objects.get()
+    assert link.url == "https://example.com/news"
+    assert link.submitted_by == author
+    assert link.status == SourceLink.Status.PENDING
+
+
+def permissions(*codenames):
+    from django.contrib.auth.models import Permission
+
+    found = list(Permission.objects.filter(codename__in=codenames))
+    assert len(found) == len(codenames)
+    return found
+
+
+def test_denied_domain_admin_normalises_the_domain(admin_client):
+    response = admin_client.post(
+        reverse("admin:articles_denieddomain_add"),
+        {"domain": "https://Spam.Example.NET/path", "reason": "spam"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    from articles.models import DeniedDomain
+
+    assert DeniedDomain.objects.get().domain == "spam.example.net"
+
+
+def test_link_admin_refuses_a_url_the_article_already_has(admin_client, article):
+    SourceLinkFactory(article=article, url="https://example.com/a?id=1")
+    response = admin_client.post(
+        reverse("admin:articles_sourcelink_add"),
+        {
+            "article": article.pk,
+            "url": "https://example.com/a?utm_source=feed&id=1#comments",
+            "archive_url": "",
+        },
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "This article already links to this URL" in response.content.decode()
+    assert article.source_links.count() == 1
