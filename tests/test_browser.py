@@ -229,3 +229,42 @@ def test_editor_writes_and_publishes_an_article(
     assert "Nanshan robotics lab opens" in entry.inner_text()
     assert entry.locator("img").get_attribute("alt") == "Robots on a lab bench"
     reader.screenshot("archive")
+
+
+def test_moderator_approves_a_source_link(live_server, open_page, roles, innovation):
+    from articles.models import SourceLink
+
+    from .factories import SourceFactory, SourceLinkFactory, StaffFactory
+
+    article = ArticleFactory(
+        title="Caixin on the robotics lab", categories=[innovation], body="<p>x</p>"
+    )
+    link = SourceLinkFactory(
+        article=article,
+        url="https://www.caixinglobal.com/robots",
+        source=SourceFactory(name="Caixin", slug="caixin"),
+        status=SourceLink.Status.PENDING,
+    )
+    StaffFactory(username="mod", password=PASSWORD, groups=["Moderators"])
+
+    reader = open_page("moderation-reader")
+    reader.page.goto(live_server.url + "/category/innovation/")
+    assert "Read more on Caixin" not in reader.page.inner_text("main")
+
+    moderator = open_page("moderator")
+    page = moderator.page
+    log_in(page, live_server, "mod")
+    page.goto(live_server.url + "/admin/articles/sourcelinkmoderation/")
+    row = page.locator("#result_list tbody tr", has_text="caixinglobal.com/robots")
+    row.locator("input.action-select").check()
+    page.select_option("select[name=action]", "approve_selected")
+    moderator.screenshot("queue")
+    page.click("button[name=index]")
+    page.wait_for_load_state()
+    link.refresh_from_db()
+    assert link.status == SourceLink.Status.APPROVED
+
+    # A reload revalidates the browser's copy (max-age) against the new ETag.
+    reader.page.reload()
+    assert "Read more on Caixin" in reader.page.inner_text("main")
+    reader.screenshot("approved")
