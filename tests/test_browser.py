@@ -6,7 +6,7 @@ from http import HTTPStatus
 import pytest
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, WatchedPage, require_chromium
-from .factories import ArticleFactory, CategoryFactory, UserFactory
+from .factories import ArticleFactory, CategoryFactory, UserFactory, image_upload
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
 # make between browser steps are plain synchronous calls all the same.
@@ -87,6 +87,8 @@ def test_reader_browses_archive_and_article(
         lead="A new lab opened in Nanshan.",
         body="<p>The lab has 40 robots.</p>",
         categories=[innovation],
+        image=image_upload("lab.jpg", width=800, height=500),
+        image_alt="Robots in the Nanshan lab",
     )
     reader = open_page("reader")
     page = reader.page
@@ -94,6 +96,9 @@ def test_reader_browses_archive_and_article(
     assert page.locator("h1").inner_text() == "Category Archives: Innovation"
     first = page.locator("article.entry").first
     assert "A new lab opened in Nanshan." in first.inner_text()
+    image = first.locator("img")
+    assert image.get_attribute("alt") == "Robots in the Nanshan lab"
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     reader.screenshot("archive")
     first.get_by_role(
         "link", name="Continue reading Shenzhen opens robotics lab"

@@ -172,3 +172,18 @@ def test_public_urls_never_fail(client, site, pattern, slug, number, query):
         url += "?" + urlencode(query)
     response = client.get(url)
     assert response.status_code in OK, url
+
+
+search_queries = st.one_of(
+    st.text(max_size=200),
+    st.text(alphabet="深圳區塊鏈数据芯片AI *\"'():-^~", max_size=30),
+    st.sampled_from(["", " ", "\u3000", "NEAR(a b)", 'a" OR "b', "*", "-", "a AND"]),
+)
+
+
+@pytest.mark.django_db
+@BUDGET
+@given(query=search_queries, page=st.sampled_from(["", "page/2/"]))
+def test_search_never_errors(client, site, query, page):
+    response = client.get(f"/search/{page}", {"q": query})
+    assert response.status_code in {HTTPStatus.OK, 404}
