@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 from .. import images
 from ..sanitize import clean_html
 from ..text import make_slug, unique_slug
+from .actors import actor_field
 from .links import SourceLink
 from .redirects import ArticleRedirect
 from .taxonomy import Category, Language
@@ -162,14 +163,7 @@ class Article(models.Model):
         help_text=_("Raised by every save; a form holding an older one is refused."),
     )
     trashed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    trashed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    trashed_by = actor_field()
     # Size and rendition widths of the stored image (see articles/images.py).
     image_renditions = models.JSONField(default=dict, blank=True, editable=False)
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..fields import NormalisedURLField
 from ..urls_hygiene import normalise_url, url_host
+from .actors import actor_field
 from .taxonomy import Language, Source
 
 HEALTH_FIELDS = {
@@ -69,22 +70,8 @@ class SourceLink(models.Model):
         max_length=20, choices=Status.choices, default=Status.PENDING
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    submitted_by = actor_field()
+    moderated_by = actor_field()
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     rejection_reason = models.TextField(blank=True, editable=False)
     approved_by_rule = models.BooleanField(

@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .actors import actor_field
 from .links import SourceLink
 
 
@@ -27,13 +27,7 @@ class SourceLinkDecision(models.Model):
     )
     url = models.URLField("URL", max_length=2000, help_text=_("The URL decided on."))
     action = models.CharField(max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = actor_field(editable=True)
     by_rule = models.BooleanField(
         default=False, help_text=_("Decided by the trusted-source rule, not a person.")
     )

@@ -1,11 +1,12 @@
 import secrets
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .actors import actor_field
 
 
 class AuditEntry(models.Model):
@@ -24,13 +25,7 @@ class AuditEntry(models.Model):
         LINK_REJECTED = "link_rejected", _("rejected a source link")
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = actor_field(editable=True)
     # Kept so that the entry still names a deleted account.
     actor_name = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=30, choices=Action.choices)
@@ -78,23 +73,9 @@ class PreviewLink(models.Model):
     )
     expires_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = actor_field()
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    revoked_by = actor_field()
 
     objects = PreviewLinkQuerySet.as_manager()
 
