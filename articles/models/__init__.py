@@ -1,5 +1,5 @@
 from .articles import Article, ArticleQuerySet
-from .filing import CategoryEntry, TagEntry
+from .filing import CategoryEntry, SourceEntry, TagEntry
 from .links import SourceLink, SourceLinkQuerySet
 from .taxonomy import Category, Language, Source
 
@@ -10,6 +10,7 @@ __all__ = [
     "CategoryEntry",
     "Language",
     "Source",
+    "SourceEntry",
     "SourceLink",
     "SourceLinkQuerySet",
     "TagEntry",

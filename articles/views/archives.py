@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from ..models import Article, Category, CategoryEntry, Source, TagEntry
+from ..models import (
+    Article,
+    Category,
+    CategoryEntry,
+    Source,
+    SourceEntry,
+    TagEntry,
+)
 from ..paginator import ArchivePaginator
 from ..text import excerpt
 
@@ -171,6 +178,15 @@ class SourceArchiveView(ArticleListMixin, ListView):
             Source.objects.select_related("language"), slug=self.kwargs["slug"]
         )
         return articles.citing(self.source)
+
+    def listing_ids(self, articles):
+        return (
+            SourceEntry.objects.filter(
+                source=self.source, visible_from__lte=timezone.now()
+            )
+            .order_by("-visible_from", "-article_id")
+            .values_list("article_id", flat=True)
+        )
 
     def archive_title(self):
         return _("Source Archives: %(name)s") % {"name": self.source.name}
