@@ -14,11 +14,13 @@ from .models import (
     CategoryEntry,
     Language,
     Source,
+    SourceEntry,
     SourceLink,
     TagEntry,
 )
 from .signals import content_changed
 
+ENTRIES = (CategoryEntry, TagEntry, SourceEntry)
 CONTENT_MODELS = (Article, SourceLink, Category, Source, Language, Tag, TaggedItem)
 
 
@@ -28,8 +30,13 @@ def content_saved(sender, **kwargs):
 
 def article_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        CategoryEntry.objects.rebuild([instance.pk])
-        TagEntry.objects.rebuild([instance.pk])
+        for entries in ENTRIES:
+            entries.objects.rebuild([instance.pk])
+
+
+def link_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        SourceEntry.objects.rebuild([instance.article_id])
 
 
 def filing_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -54,8 +61,8 @@ def tagging_changed(sender, instance, action, **kwargs):
 
 def bulk_content_changed(sender, articles=None, **kwargs):
     if sender is Article or articles is not None:
-        CategoryEntry.objects.rebuild(articles)
-        TagEntry.objects.rebuild(articles)
+        for entries in ENTRIES:
+            entries.objects.rebuild(articles)
     cache.invalidate()
 
 
@@ -63,7 +70,9 @@ def connect() -> None:
     for model in CONTENT_MODELS:
         post_save.connect(content_saved, sender=model, dispatch_uid=f"cache-{model}")
         post_delete.connect(content_saved, sender=model, dispatch_uid=f"del-{model}")
-    post_save.connect(article_saved, sender=Article, dispatch_uid="category-entries")
+    post_save.connect(article_saved, sender=Article, dispatch_uid="entries")
+    post_save.connect(link_changed, sender=SourceLink, dispatch_uid="link-saved")
+    post_delete.connect(link_changed, sender=SourceLink, dispatch_uid="link-deleted")
     m2m_changed.connect(
         filing_changed, sender=Article.categories.through, dispatch_uid="filing"
     )

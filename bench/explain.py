@@ -23,7 +23,14 @@ from django.db.models import Count
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Category, CategoryEntry, Source, TagEntry
+from articles.models import (
+    Article,
+    Category,
+    CategoryEntry,
+    Source,
+    SourceEntry,
+    TagEntry,
+)
 
 PER_PAGE = settings.ARTICLES_PER_PAGE
 
@@ -66,7 +73,12 @@ def main():
         .values_list("article_id", flat=True)
     )
     tag_last = -(-tag_ids.count() // PER_PAGE)
-    source_ids = home_ids.citing(source)
+    source_ids = (
+        SourceEntry.objects.filter(source=source, visible_from__lte=now)
+        .order_by("-visible_from", "-article_id")
+        .values_list("article_id", flat=True)
+    )
+    source_last = -(-source_ids.count() // PER_PAGE)
     may = timezone.make_aware(datetime.datetime(2024, 5, 1))
     month_ids = home_ids.filter(
         published_at__gte=may, published_at__lt=may + datetime.timedelta(days=31)
@@ -83,6 +95,9 @@ def main():
         f"tag {tag.slug}, page 1": listing(page(tag_ids, 1)),
         f"tag {tag.slug}, last page ({tag_last})": listing(page(tag_ids, tag_last)),
         f"source {source.slug}, page 1": listing(page(source_ids, 1)),
+        f"source {source.slug}, last page ({source_last})": listing(
+            page(source_ids, source_last)
+        ),
         "month 2024-05, page 1": listing(page(month_ids, 1)),
         "article by slug": Article.objects.for_detail()
         .published()

@@ -162,3 +162,22 @@ def test_retagging_moves_the_article_between_tag_archives(client, page_cache, ar
     article.status = Article.Status.DRAFT
     article.save()
     assert article.title not in client.get("/tag/batteries/").content.decode()
+
+
+def test_source_archive_follows_link_moderation_and_deletion(
+    client, page_cache, article
+):
+    source = SourceFactory(name="Caixin", slug="caixin")
+    link = SourceLinkFactory(article=article, source=source)
+    assert article.title in client.get("/source/caixin/").content.decode()
+    link.status = SourceLink.Status.REJECTED
+    link.save()
+    assert article.title not in client.get("/source/caixin/").content.decode()
+    link.status = SourceLink.Status.APPROVED
+    link.save()
+    assert article.title in client.get("/source/caixin/").content.decode()
+    link.delete()
+    assert article.title not in client.get("/source/caixin/").content.decode()
+    SourceLinkFactory(article=article, source=source)
+    article.delete()
+    assert client.get("/source/caixin/").status_code == HTTPStatus.OK

@@ -2,7 +2,7 @@ import reversion
 
 from .articles import Article, ArticleQuerySet
 from .domains import DeniedDomain, SourceDomain
-from .filing import CategoryEntry, TagEntry
+from .filing import CategoryEntry, SourceEntry, TagEntry
 from .links import SourceLink, SourceLinkQuerySet
 from .moderation import SourceLinkDecision, SourceLinkModeration
 from .redirects import ArticleRedirect
@@ -36,6 +36,7 @@ __all__ = [
     "PreviewLinkUse",
     "Source",
     "SourceDomain",
+    "SourceEntry",
     "SourceLink",
     "SourceLinkDecision",
     "SourceLinkModeration",

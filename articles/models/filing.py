@@ -1,10 +1,10 @@
-"""Derived indexes behind category and tag archives.
+"""Derived indexes behind category, tag and source archives.
 
-An entry exists for each category (or tag) of each published article and carries
-the article's ``published_at``, so an archive page, at any depth, is one range scan
-of one index and its count is an index-only count. Entries are rebuilt from the
-articles whenever those change (see ``articles/receivers.py``); the archive views
-still pass the ids through ``Article.objects.published()``.
+An entry exists for each category (tag, cited source) of each published article
+and carries the article's ``published_at``, so an archive page, at any depth, is
+one range scan of one index and its count is an index-only count. Entries are
+rebuilt from the articles whenever those change (see ``articles/receivers.py``);
+the archive views still pass the ids through ``Article.objects.published()``.
 """
 
 from django.db import models
@@ -78,6 +78,17 @@ class TagEntryQuerySet(EntryQuerySet):
                 yield article_id, tag_id, times[article_id]
 
 
+class SourceEntryQuerySet(EntryQuerySet):
+    def sources(self, article_ids):
+        from .links import SourceLink
+
+        links = SourceLink.objects.approved().filter(
+            article__in=_published(article_ids), source__isnull=False
+        )
+        rows = links.values_list("article_id", "source_id", "article__published_at")
+        return rows.order_by().distinct().iterator(5000)
+
+
 class CategoryEntry(models.Model):
     """A published article in one category (derived; see the module docstring)."""
 
@@ -137,3 +148,36 @@ class TagEntry(models.Model):
 
     def __str__(self):
         return f"{self.article_id} tagged {self.tag_id}"
+
+
+class SourceEntry(models.Model):
+    """A published article citing one source through an approved link (derived)."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.ForeignKey(
+        "articles.Source", on_delete=models.CASCADE, related_name="+"
+    )
+    visible_from = models.DateTimeField()
+
+    objects = SourceEntryQuerySet.as_manager()
+    key_field = "source_id"
+
+    class Meta:
+        ordering = ["-visible_from", "-article_id"]
+        verbose_name_plural = "source entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "source"], name="sourceentry_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["source", "-visible_from", "-article"],
+                name="sourceentry_page_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} cites {self.source_id}"

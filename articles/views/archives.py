@@ -12,7 +12,14 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from .. import structured_data
-from ..models import Article, Category, CategoryEntry, Source, TagEntry
+from ..models import (
+    Article,
+    Category,
+    CategoryEntry,
+    Source,
+    SourceEntry,
+    TagEntry,
+)
 from ..paginator import ArchivePaginator
 from ..text import excerpt
 from ..urls_absolute import absolute_url
@@ -203,6 +210,15 @@ class SourceArchiveView(ArticleListMixin, ListView):
             Source.objects.select_related("language"), slug=self.kwargs["slug"]
         )
         return articles.citing(self.source)
+
+    def listing_ids(self, articles):
+        return (
+            SourceEntry.objects.filter(
+                source=self.source, visible_from__lte=timezone.now()
+            )
+            .order_by("-visible_from", "-article_id")
+            .values_list("article_id", flat=True)
+        )
 
     def archive_title(self):
         return _("Source Archives: %(name)s") % {"name": self.source.name}
