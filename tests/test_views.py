@@ -518,3 +518,39 @@ class TestBrokenLinks:
         for html in self.pages(client, link):
             assert 'href="https://dead.example/story"' in html
             assert "(archived copy)" not in html
+
+
+class TestArchivesFollowTheNewsroom:
+    """Archive pages and their counts follow trash and moderation decisions."""
+
+    def test_trashed_article_leaves_archives_and_counts(
+        self, client, category, desk_editor, django_capture_on_commit_callbacks
+    ):
+        from articles.services import article_trash
+
+        kept = ArticleFactory(title="Kept", categories=[category], tags=["Shenzhen"])
+        gone = ArticleFactory(title="Gone", categories=[category], tags=["Shenzhen"])
+        with django_capture_on_commit_callbacks(execute=True):
+            article_trash(article=gone, actor=desk_editor)
+        for url in ("/category/innovation/", "/tag/shenzhen/", "/"):
+            response = client.get(url)
+            assert list(response.context["articles"]) == [kept], url
+            assert response.context["paginator"].count == 1, url
+        assert client.get(gone.get_absolute_url()).status_code == 404
+
+    def test_approved_link_puts_article_on_the_source_archive(
+        self, client, category, moderator, django_capture_on_commit_callbacks
+    ):
+        from articles.services import source_link_approve
+
+        source = SourceFactory(name="Caixin", slug="caixin")
+        article = ArticleFactory(title="Cited", categories=[category])
+        link = SourceLinkFactory(
+            article=article, source=source, status=SourceLink.Status.PENDING
+        )
+        assert list(client.get("/source/caixin/").context["articles"]) == []
+        with django_capture_on_commit_callbacks(execute=True):
+            source_link_approve(link=link, actor=moderator)
+        response = client.get("/source/caixin/")
+        assert list(response.context["articles"]) == [article]
+        assert "Read more on" in client.get("/category/innovation/").content.decode()
