@@ -55,6 +55,9 @@ def site_env(url, page_cache):
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_CONN_MAX_AGE="60",
         DJANGO_LOG_LEVEL="WARNING",
+        # Production settings, served on plain HTTP to the local load generator.
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_STATIC_ROOT=str(ROOT / "bench" / "data" / "static"),
         PAGE_CACHE_SECONDS=str(page_cache),
         PYTHONPATH=str(ROOT),
     )
@@ -82,6 +85,7 @@ def prepare(label, size, url):
     if label == "postgres":
         create_pg_database(url)
     manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
     started = time.monotonic()
     manage(env, "generate_articles", "--shape", "bench", "--count", str(size))
     seconds = time.monotonic() - started

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,11 +12,24 @@ from .. import images
 from ..sanitize import clean_html
 from ..text import make_slug, unique_slug
 from .actors import actor_field
+from .filing import CategoryEntry, TagEntry
 from .links import SourceLink
 from .redirects import ArticleRedirect
 from .taxonomy import Category, Language
 
 BODY_MAX_CHARS = 300_000
+
+
+def _shared(entries, field: str, ids: list[int]):
+    """How many of ids an article is filed under, from the derived entries."""
+    count = (
+        entries.objects.filter(article=OuterRef("pk"), **{f"{field}__in": ids})
+        .order_by()
+        .values("article")
+        .annotate(n=Count("*"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(count, output_field=models.IntegerField()), Value(0))
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -73,26 +87,37 @@ class ArticleQuerySet(models.QuerySet):
     def for_detail(self) -> "ArticleQuerySet":
         return self.for_listing().select_related("author")
 
-    def related_to(self, article) -> "ArticleQuerySet":
-        """Others sharing the most tags and categories with article, newest first.
+    def related_to(self, article, limit: int = 5) -> list["Article"]:
+        """Up to limit others sharing the most tags, then categories, newest first.
 
-        Reads the article's tags and categories from its prefetch cache, so an
-        article loaded with for_listing() costs one query here.
+        Counts come from the derived archive entries, so the candidates are a few
+        hundred index rows rather than a join over every article. Sharing a tag
+        always ranks above sharing only a category, so the second query runs only
+        when fewer than limit articles share a tag. Reads the article's tags and
+        categories from its for_listing() prefetch.
         """
         tag_ids = [tag.pk for tag in article.listed_tags]
         category_ids = [category.pk for category in article.listed_categories]
-        shared = Q(tags__in=tag_ids) | Q(categories__in=category_ids)
-        return (
+        ranked = (
             self.exclude(pk=article.pk)
-            .filter(pk__in=Article.objects.filter(shared).values("pk"))
             .annotate(
-                shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
-                shared_categories=Count(
-                    "categories", filter=Q(categories__in=category_ids), distinct=True
-                ),
+                shared_tags=_shared(TagEntry, "tag_id", tag_ids),
+                shared_categories=_shared(CategoryEntry, "category_id", category_ids),
             )
             .order_by("-shared_tags", "-shared_categories", "-published_at", "-pk")
         )
+        found = []
+        if tag_ids:
+            by_tag = TagEntry.objects.filter(tag_id__in=tag_ids).values("article_id")
+            found = list(ranked.filter(pk__in=by_tag)[:limit])
+        if len(found) < limit and category_ids:
+            by_category = CategoryEntry.objects.filter(
+                category_id__in=category_ids
+            ).values("article_id")
+            found += ranked.filter(pk__in=by_category).exclude(
+                pk__in=[other.pk for other in found]
+            )[: limit - len(found)]
+        return found
 
 
 class Article(models.Model):

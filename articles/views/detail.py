@@ -51,9 +51,9 @@ class ArticleDetailView(DetailView):
             page_lang=self.object.language.code,
             og_type="article",
             robots="noindex, nofollow" if not self.object.is_published() else "",
-            related_articles=Article.objects.published().related_to(self.object)[
-                :RELATED_ARTICLES
-            ],
+            related_articles=Article.objects.published().related_to(
+                self.object, limit=RELATED_ARTICLES
+            ),
         )
         image_url = absolute_url(self.object.image.url) if self.object.image else ""
         context["og_image"] = image_url
