@@ -56,23 +56,25 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # The test runner imports the settings with DEBUG off; it may use the development key.
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+# So may makemigrations, which only writes code and never serves a request.
+OFFLINE = TESTING or sys.argv[1:2] == ["makemigrations"]
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip()
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or OFFLINE):
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set it to a long random value "
             "(or set DJANGO_DEBUG=1 for local development)."
         )
     SECRET_KEY = DEV_SECRET_KEY
-elif SECRET_KEY == DEV_SECRET_KEY and not (DEBUG or TESTING):
+elif SECRET_KEY == DEV_SECRET_KEY and not (DEBUG or OFFLINE):
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY is the development key; production needs its own."
     )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or OFFLINE):
         raise ImproperlyConfigured(
             "DJANGO_ALLOWED_HOSTS is not set. Give the site's host names, "
             "comma-separated (e.g. news.example.com)."

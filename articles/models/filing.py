@@ -89,22 +89,35 @@ class SourceEntryQuerySet(EntryQuerySet):
         return rows.order_by().distinct().iterator(5000)
 
 
-class CategoryEntry(models.Model):
-    """A published article in one category (derived; see the module docstring)."""
+class ArchiveEntry(models.Model):
+    """A published article filed under one key (category, tag or source)."""
 
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="+"
     )
+    visible_from = models.DateTimeField()
+
+    key_field = ""
+
+    class Meta:
+        abstract = True
+        ordering = ["-visible_from", "-article_id"]
+
+    def __str__(self):
+        return f"{self.article_id} under {getattr(self, self.key_field)}"
+
+
+class CategoryEntry(ArchiveEntry):
+    """A published article in one category (derived; see the module docstring)."""
+
     category = models.ForeignKey(
         "articles.Category", on_delete=models.CASCADE, related_name="+"
     )
-    visible_from = models.DateTimeField()
 
     objects = CategoryEntryQuerySet.as_manager()
     key_field = "category_id"
 
-    class Meta:
-        ordering = ["-visible_from", "-article_id"]
+    class Meta(ArchiveEntry.Meta):
         verbose_name_plural = "category entries"
         constraints = [
             models.UniqueConstraint(
@@ -118,24 +131,16 @@ class CategoryEntry(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.article_id} in {self.category_id}"
 
-
-class TagEntry(models.Model):
+class TagEntry(ArchiveEntry):
     """A published article with one tag (derived; see the module docstring)."""
 
-    article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="+"
-    )
     tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="+")
-    visible_from = models.DateTimeField()
 
     objects = TagEntryQuerySet.as_manager()
     key_field = "tag_id"
 
-    class Meta:
-        ordering = ["-visible_from", "-article_id"]
+    class Meta(ArchiveEntry.Meta):
         verbose_name_plural = "tag entries"
         constraints = [
             models.UniqueConstraint(fields=["article", "tag"], name="tagentry_unique"),
@@ -146,26 +151,18 @@ class TagEntry(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.article_id} tagged {self.tag_id}"
 
-
-class SourceEntry(models.Model):
+class SourceEntry(ArchiveEntry):
     """A published article citing one source through an approved link (derived)."""
 
-    article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="+"
-    )
     source = models.ForeignKey(
         "articles.Source", on_delete=models.CASCADE, related_name="+"
     )
-    visible_from = models.DateTimeField()
 
     objects = SourceEntryQuerySet.as_manager()
     key_field = "source_id"
 
-    class Meta:
-        ordering = ["-visible_from", "-article_id"]
+    class Meta(ArchiveEntry.Meta):
         verbose_name_plural = "source entries"
         constraints = [
             models.UniqueConstraint(
@@ -178,6 +175,3 @@ class SourceEntry(models.Model):
                 name="sourceentry_page_idx",
             ),
         ]
-
-    def __str__(self):
-        return f"{self.article_id} cites {self.source_id}"
