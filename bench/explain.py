@@ -54,30 +54,17 @@ def median_ms(fn, runs=30):
 
 
 def main():
-    now = timezone.now()
     technology = Category.objects.get(slug="technology")
     tag = Tag.objects.annotate(n=Count("taggit_taggeditem_items")).order_by("-n")[0]
     source = Source.objects.annotate(n=Count("links")).order_by("-n")[0]
     published = Article.objects.published()
     home_ids = published.order_by("-published_at", "-pk").values_list("pk", flat=True)
-    tech_ids = (
-        CategoryEntry.objects.filter(category=technology, visible_from__lte=now)
-        .order_by("-visible_from", "-article_id")
-        .values_list("article_id", flat=True)
-    )
+    tech_ids = CategoryEntry.objects.listing_ids(technology)
     tech_last = -(-tech_ids.count() // PER_PAGE)
     home_last = -(-home_ids.count() // PER_PAGE)
-    tag_ids = (
-        TagEntry.objects.filter(tag=tag, visible_from__lte=now)
-        .order_by("-visible_from", "-article_id")
-        .values_list("article_id", flat=True)
-    )
+    tag_ids = TagEntry.objects.listing_ids(tag)
     tag_last = -(-tag_ids.count() // PER_PAGE)
-    source_ids = (
-        SourceEntry.objects.filter(source=source, visible_from__lte=now)
-        .order_by("-visible_from", "-article_id")
-        .values_list("article_id", flat=True)
-    )
+    source_ids = SourceEntry.objects.listing_ids(source)
     source_last = -(-source_ids.count() // PER_PAGE)
     may = timezone.make_aware(datetime.datetime(2024, 5, 1))
     month_ids = home_ids.filter(

@@ -8,6 +8,7 @@ the archive views still pass the ids through ``Article.objects.published()``.
 """
 
 from django.db import models
+from django.utils import timezone
 
 
 def _published(article_ids):
@@ -21,6 +22,18 @@ def _published(article_ids):
 
 
 class EntryQuerySet(models.QuerySet):
+    def listing_ids(self, key) -> models.QuerySet:
+        """Ids of the articles filed under key and due now, newest first.
+
+        An index range scan; the page is still loaded through published().
+        """
+        return (
+            self.filter(**{self.model.key_field: getattr(key, "pk", key)})
+            .filter(visible_from__lte=timezone.now())
+            .order_by("-visible_from", "-article_id")
+            .values_list("article_id", flat=True)
+        )
+
     def rebuild(self, article_ids=None, batch_size: int = 5000) -> int:
         """Recreate the entries of the given articles (all when None)."""
         if article_ids is not None:

@@ -161,13 +161,7 @@ class CategoryArchiveView(ArticleListMixin, ListView):
         return articles.in_category(self.category)
 
     def listing_ids(self, articles):
-        return (
-            CategoryEntry.objects.filter(
-                category=self.category, visible_from__lte=timezone.now()
-            )
-            .order_by("-visible_from", "-article_id")
-            .values_list("article_id", flat=True)
-        )
+        return CategoryEntry.objects.listing_ids(self.category)
 
     def archive_title(self):
         return _("Category Archives: %(name)s") % {"name": self.category.name}
@@ -188,11 +182,7 @@ class TagArchiveView(ArticleListMixin, ListView):
         return articles.filter(tags=self.tag)
 
     def listing_ids(self, articles):
-        return (
-            TagEntry.objects.filter(tag=self.tag, visible_from__lte=timezone.now())
-            .order_by("-visible_from", "-article_id")
-            .values_list("article_id", flat=True)
-        )
+        return TagEntry.objects.listing_ids(self.tag)
 
     def archive_title(self):
         return _("Tag Archives: %(name)s") % {"name": self.tag.name}
@@ -212,13 +202,7 @@ class SourceArchiveView(ArticleListMixin, ListView):
         return articles.citing(self.source)
 
     def listing_ids(self, articles):
-        return (
-            SourceEntry.objects.filter(
-                source=self.source, visible_from__lte=timezone.now()
-            )
-            .order_by("-visible_from", "-article_id")
-            .values_list("article_id", flat=True)
-        )
+        return SourceEntry.objects.listing_ids(self.source)
 
     def archive_title(self):
         return _("Source Archives: %(name)s") % {"name": self.source.name}
