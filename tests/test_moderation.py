@@ -329,3 +329,23 @@ def test_no_archiver_no_request(
     link.refresh_from_db()
     assert link.archive_url == ""
     assert http_server.hits == []
+
+
+def test_decisions_reach_the_editorial_audit_log(client, moderator, author):
+    from articles.models import AuditEntry
+
+    approved, rejected = pending_link(submitted_by=author), pending_link()
+    client.force_login(moderator)
+    client.post(
+        QUEUE, {"action": "approve_selected", "_selected_action": [approved.pk]}
+    )
+    source_link_reject(link=rejected, actor=moderator, reason="Paywalled copy")
+    entries = {e.object_id: e for e in AuditEntry.objects.all()}
+    assert entries[str(approved.pk)].action == AuditEntry.Action.LINK_APPROVED
+    assert entries[str(approved.pk)].actor == moderator
+    assert (entries[str(approved.pk)].before, entries[str(approved.pk)].after) == (
+        "Pending",
+        "Approved",
+    )
+    assert entries[str(rejected.pk)].action == AuditEntry.Action.LINK_REJECTED
+    assert entries[str(rejected.pk)].after == "Rejected: Paywalled copy"

@@ -45,16 +45,16 @@ class SourceLinkDecision(models.Model):
         return self.get_action_display()
 
     @classmethod
+    def action_for(cls, status: str) -> str:
+        approved = status == SourceLink.Status.APPROVED
+        return cls.Action.APPROVED if approved else cls.Action.REJECTED
+
+    @classmethod
     def record(cls, *, link, actor, by_rule=False, reason=""):
-        action = (
-            cls.Action.APPROVED
-            if link.status == SourceLink.Status.APPROVED
-            else cls.Action.REJECTED
-        )
         return cls.objects.create(
             link=link,
             url=link.url,
-            action=action,
+            action=cls.action_for(link.status),
             actor=actor,
             by_rule=by_rule,
             reason=reason,

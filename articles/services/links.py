@@ -51,7 +51,8 @@ def _announce(links: list[SourceLink]) -> None:
 
 
 def _decide(*, links, actor, status, reason="") -> None:
-    """Write one decision for many links: one UPDATE, one INSERT, one signal."""
+    """Write one decision for many links: one UPDATE, one INSERT of decisions,
+    an audit-log entry per link and one signal."""
     now = timezone.now()
     before = {link.pk: link.get_status_display() for link in links}
     SourceLink.objects.filter(pk__in=[link.pk for link in links]).update(
@@ -61,11 +62,7 @@ def _decide(*, links, actor, status, reason="") -> None:
         rejection_reason=reason,
         approved_by_rule=False,
     )
-    action = (
-        SourceLinkDecision.Action.APPROVED
-        if status == SourceLink.Status.APPROVED
-        else SourceLinkDecision.Action.REJECTED
-    )
+    action = SourceLinkDecision.action_for(status)
     SourceLinkDecision.objects.bulk_create(
         SourceLinkDecision(
             link=link,
