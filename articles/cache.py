@@ -65,10 +65,8 @@ def _mint(now: float) -> ContentVersion:
     from .models import Article
 
     due = (
-        Article.objects.filter(
-            status=Article.Status.PUBLISHED,
-            published_at__gt=datetime.datetime.fromtimestamp(now, tz=datetime.UTC),
-        )
+        Article.objects.published_or_scheduled()
+        .filter(published_at__gt=datetime.datetime.fromtimestamp(now, tz=datetime.UTC))
         .aggregate(due=Min("published_at"))
         .get("due")
     )

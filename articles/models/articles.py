@@ -38,11 +38,15 @@ class ArticleQuerySet(models.QuerySet):
 
         Scheduled articles appear by themselves when their time comes.
         """
-        return self.filter(
-            status=Article.Status.PUBLISHED,
-            published_at__lte=timezone.now(),
-            trashed_at__isnull=True,
-        )
+        return self.published_or_scheduled().filter(published_at__lte=timezone.now())
+
+    def published_or_scheduled(self) -> "ArticleQuerySet":
+        """Published and not in the trash, whether already due or still scheduled.
+
+        For derived data that must know an article before its time comes (the
+        archive entries, the page cache's next-due bound); readers get published().
+        """
+        return self.filter(status=Article.Status.PUBLISHED, trashed_at__isnull=True)
 
     def in_trash(self) -> "ArticleQuerySet":
         return self.filter(trashed_at__isnull=False)

@@ -15,7 +15,7 @@ def _published(article_ids):
     from .articles import Article
 
     # Scheduled ones included: pages compare visible_from with the time of asking.
-    articles = Article.objects.not_in_trash().filter(status=Article.Status.PUBLISHED)
+    articles = Article.objects.published_or_scheduled()
     if article_ids is not None:
         articles = articles.filter(pk__in=article_ids)
     return articles
