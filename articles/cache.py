@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Min
 
 VERSION_KEY = "articles:version"
-COUNT_SECONDS = 3600
+VALUE_SECONDS = 3600
 
 logger = logging.getLogger(__name__)
 
@@ -95,13 +95,22 @@ def invalidate() -> None:
 
 def cached_count(name: str, queryset) -> int:
     """Return queryset.count(), computed once per content version."""
+    return cached_value(f"count:{name}", queryset.count)
+
+
+def cached_value(name: str, compute):
+    """Return compute(), computed once per content version (None is not cached).
+
+    For values derived from many articles at once (pagination counts, related
+    articles): they change only when published content changes.
+    """
     version = content_version()
-    key = f"articles:count:{version.token}:{_digest(name)}"
-    count = cache_get(key)
-    if count is None:
-        count = queryset.count()
-        cache_set(key, count, version.seconds_left(COUNT_SECONDS) or 1)
-    return count
+    key = f"articles:value:{version.token}:{_digest(name)}"
+    value = cache_get(key)
+    if value is None:
+        value = compute()
+        cache_set(key, value, version.seconds_left(VALUE_SECONDS) or 1)
+    return value
 
 
 def page_key(version: ContentVersion, request) -> str:

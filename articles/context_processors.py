@@ -1,11 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from .cache import content_version
-from .models import Category
-
-# The navigation of the current content version, per process: it is on every page.
-_nav = {}
+from .models.listing import categories
 
 
 def site(request):
@@ -14,13 +10,6 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         # Lazy: feeds and sitemaps render templates but show no navigation.
-        "nav_categories": SimpleLazyObject(navigation),
+        # The categories of the current content version, kept per process.
+        "nav_categories": SimpleLazyObject(categories),
     }
-
-
-def navigation() -> list:
-    token = content_version().token
-    if token not in _nav:
-        _nav.clear()
-        _nav[token] = list(Category.objects.only("name", "slug"))
-    return _nav[token]

@@ -117,6 +117,19 @@ MIDDLEWARE = [
 ROOT_URLCONF = "gbanews.urls"
 
 TEMPLATES = [
+    # Readers' pages: Jinja2 (articles/templating.py); the admin: Django templates.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "articles.templating.environment",
+            "context_processors": [
+                "django.template.context_processors.request",
+                "articles.context_processors.site",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

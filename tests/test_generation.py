@@ -96,5 +96,5 @@ def test_drafts_stay_off_category_pages(client):
     response = client.get(f"/category/{slug}/")
     assert response.status_code == 200
     expected = published.filter(categories__slug=slug).count()
-    assert response.context["paginator"].count == expected
+    assert response.context_data["paginator"].count == expected
     assert not CategoryEntry.objects.filter(article__slug=draft.slug).exists()

@@ -18,7 +18,7 @@ def days_ago(days):
 
 def related_titles(client, article):
     response = client.get(article.get_absolute_url())
-    return [a.title for a in response.context["related_articles"]]
+    return [a.title for a in response.context_data["related_articles"]]
 
 
 def test_shared_tags_rank_first_then_categories_then_recency(client, category):

@@ -290,13 +290,16 @@ class TestSearchPage:
         for days in range(1, 4):
             ArticleFactory(title=f"Ferry {days}", lead="x", published_at=days_ago(days))
         first = client.get("/search/", {"q": "ferry"})
-        assert [a.title for a in first.context["articles"]] == ["Ferry 1", "Ferry 2"]
+        assert [a.title for a in first.context_data["articles"]] == [
+            "Ferry 1",
+            "Ferry 2",
+        ]
         assert (
-            first.context["next_url"]
+            first.context_data["next_url"]
             == "https://gba.example.com/search/page/2/?q=ferry"
         )
         second = client.get("/search/page/2/", {"q": "ferry"})
-        assert [a.title for a in second.context["articles"]] == ["Ferry 3"]
+        assert [a.title for a in second.context_data["articles"]] == ["Ferry 3"]
         assert client.get("/search/page/3/", {"q": "ferry"}).status_code == 404
         redirect = client.get("/search/page/1/", {"q": "ferry"})
         assert redirect["Location"] == "/search/?q=ferry"
@@ -323,7 +326,7 @@ class TestSearchPage:
             # 6 for the search page, 1 for the page cache's next-scheduled-article bound
             with django_assert_max_num_queries(7):
                 response = client.get("/search/", {"q": "drone 无人机"})
-        assert len(response.context["articles"]) == n
+        assert len(response.context_data["articles"]) == n
         assert not any(" LIKE " in q["sql"].upper() for q in queries.captured_queries)
 
 

@@ -32,7 +32,7 @@ class TestCategoryArchive:
         )
         response = client.get("/category/innovation/")
         assert response.status_code == HTTPStatus.OK
-        assert list(response.context["articles"]) == [new, old]
+        assert list(response.context_data["articles"]) == [new, old]
         html = response.content.decode()
         assert "Category Archives: Innovation" in html
         assert html.index("Newer story") < html.index("Older story")
@@ -102,7 +102,7 @@ class TestPagination:
 
     def test_ten_per_page_and_page_two(self, client, twelve):
         first = client.get("/category/innovation/")
-        assert len(first.context["articles"]) == 10
+        assert len(first.context_data["articles"]) == 10
         assert "Page 1 of 2" in first.content.decode()
         assert (
             '<link rel="next" '
@@ -111,7 +111,10 @@ class TestPagination:
         )
         second = client.get("/category/innovation/page/2/")
         assert second.status_code == HTTPStatus.OK
-        assert [a.title for a in second.context["articles"]] == ["Story 11", "Story 12"]
+        assert [a.title for a in second.context_data["articles"]] == [
+            "Story 11",
+            "Story 12",
+        ]
         html = second.content.decode()
         assert (
             '<link rel="prev" href="https://gba.example.com/category/innovation/">'
@@ -122,7 +125,7 @@ class TestPagination:
     def test_page_size_is_a_setting(self, client, twelve, settings):
         settings.ARTICLES_PER_PAGE = 5
         response = client.get("/category/innovation/page/3/")
-        assert len(response.context["articles"]) == 2
+        assert len(response.context_data["articles"]) == 2
 
     def test_page_one_redirects_to_bare_url(self, client, twelve):
         response = client.get("/category/innovation/page/1/")
@@ -142,7 +145,7 @@ class TestPagination:
     def test_query_string_page_is_ignored(self, client, twelve):
         response = client.get("/category/innovation/?page=abc")
         assert response.status_code == HTTPStatus.OK
-        assert response.context["page_obj"].number == 1
+        assert response.context_data["page_obj"].number == 1
 
 
 class TestReadMoreLabels:
@@ -328,7 +331,7 @@ class TestOtherArchives:
         b = ArticleFactory(title="From policy")
         response = client.get("/")
         assert response.status_code == HTTPStatus.OK
-        assert set(response.context["articles"]) == {a, b}
+        assert set(response.context_data["articles"]) == {a, b}
         assert "<title>GBA Tech News</title>" in response.content.decode()
 
     def test_tag_archive_resolves_encoded_and_raw_unicode(self, client, article):
@@ -337,7 +340,7 @@ class TestOtherArchives:
             response = client.get(url)
             assert response.status_code == HTTPStatus.OK
             assert "Tag Archives: 人工智能" in response.content.decode()
-            assert list(response.context["articles"]) == [article]
+            assert list(response.context_data["articles"]) == [article]
         assert client.get("/tag/no-such-tag/").status_code == HTTPStatus.NOT_FOUND
 
     def test_source_archive_lists_only_approved_citations(self, client, category):
@@ -353,7 +356,7 @@ class TestOtherArchives:
         )
         response = client.get("/source/caixin/")
         assert response.status_code == HTTPStatus.OK
-        assert list(response.context["articles"]) == [cited]
+        assert list(response.context_data["articles"]) == [cited]
         assert "Source Archives: Caixin" in response.content.decode()
         assert client.get("/source/nobody/").status_code == HTTPStatus.NOT_FOUND
 
@@ -367,8 +370,8 @@ class TestOtherArchives:
             categories=[category],
             published_at=datetime.datetime(2019, 6, 1, tzinfo=datetime.UTC),
         )
-        assert list(client.get("/2020/").context["articles"]) == [new_year]
-        assert list(client.get("/2020/01/").context["articles"]) == [new_year]
+        assert list(client.get("/2020/").context_data["articles"]) == [new_year]
+        assert list(client.get("/2020/01/").context_data["articles"]) == [new_year]
         assert (
             "Monthly Archives: January 2020" in client.get("/2020/01/").content.decode()
         )
@@ -470,7 +473,7 @@ class TestOnlyApprovedLinksReachReaders:
 
     def test_a_source_cited_only_by_rejected_links_lists_nothing(self, client, article):
         response = client.get("/source/rejected-daily/")
-        assert list(response.context["articles"]) == []
+        assert list(response.context_data["articles"]) == []
 
 
 class TestBrokenLinks:
@@ -534,8 +537,8 @@ class TestArchivesFollowTheNewsroom:
             article_trash(article=gone, actor=desk_editor)
         for url in ("/category/innovation/", "/tag/shenzhen/", "/"):
             response = client.get(url)
-            assert list(response.context["articles"]) == [kept], url
-            assert response.context["paginator"].count == 1, url
+            assert list(response.context_data["articles"]) == [kept], url
+            assert response.context_data["paginator"].count == 1, url
         assert client.get(gone.get_absolute_url()).status_code == 404
 
     def test_approved_link_puts_article_on_the_source_archive(
@@ -548,9 +551,9 @@ class TestArchivesFollowTheNewsroom:
         link = SourceLinkFactory(
             article=article, source=source, status=SourceLink.Status.PENDING
         )
-        assert list(client.get("/source/caixin/").context["articles"]) == []
+        assert list(client.get("/source/caixin/").context_data["articles"]) == []
         with django_capture_on_commit_callbacks(execute=True):
             source_link_approve(link=link, actor=moderator)
         response = client.get("/source/caixin/")
-        assert list(response.context["articles"]) == [article]
+        assert list(response.context_data["articles"]) == [article]
         assert "Read more on" in client.get("/category/innovation/").content.decode()

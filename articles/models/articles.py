@@ -1,9 +1,11 @@
+import functools
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -14,6 +16,7 @@ from ..text import make_slug, unique_slug
 from .actors import actor_field
 from .filing import CategoryEntry, TagEntry
 from .links import SourceLink
+from .listing import ListingIterable
 from .redirects import ArticleRedirect
 from .taxonomy import Category, Language
 
@@ -30,6 +33,15 @@ def _shared(entries, field: str, ids: list[int]):
         .values("n")[:1]
     )
     return Coalesce(Subquery(count, output_field=models.IntegerField()), Value(0))
+
+
+@functools.lru_cache(maxsize=8192)
+def _article_url(prefix, year, month, day, slug):
+    """Reverse an article URL once per date, slug and script prefix."""
+    return reverse(
+        "articles:article",
+        kwargs={"year": year, "month": month, "day": day, "slug": slug},
+    )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -73,20 +85,12 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self) -> "ArticleQuerySet":
         """Load everything an archive entry shows, in a fixed number of queries.
 
-        Templates read ``listed_categories``, ``listed_tags`` and ``approved_links``.
+        Templates read ``listed_categories``, ``listed_tags`` and ``approved_links``
+        (see ``articles.models.listing``).
         """
-        return self.select_related("language").prefetch_related(
-            # Lists (to_attr) are cheaper than per-article related querysets.
-            Prefetch("categories", to_attr="listed_categories"),
-            Prefetch("tags", to_attr="listed_tags"),
-            Prefetch(
-                "source_links",
-                queryset=SourceLink.objects.approved().select_related(
-                    "source__language", "language"
-                ),
-                to_attr="approved_links",
-            ),
-        )
+        clone = self._chain()
+        clone._iterable_class = ListingIterable
+        return clone
 
     def for_detail(self) -> "ArticleQuerySet":
         return self.for_listing().select_related("author")
@@ -98,12 +102,14 @@ class ArticleQuerySet(models.QuerySet):
         hundred index rows rather than a join over every article. Sharing a tag
         always ranks above sharing only a category, so the second query runs only
         when fewer than limit articles share a tag. Reads the article's tags and
-        categories from its for_listing() prefetch.
+        categories from its for_listing() prefetch; loads only what a link to each
+        related article shows.
         """
         tag_ids = [tag.pk for tag in article.listed_tags]
         category_ids = [category.pk for category in article.listed_categories]
         ranked = (
             self.exclude(pk=article.pk)
+            .only("title", "slug", "published_at", "created_at")
             .annotate(
                 shared_tags=_shared(TagEntry, "tag_id", tag_ids),
                 shared_categories=_shared(CategoryEntry, "category_id", category_ids),
@@ -263,14 +269,8 @@ class Article(models.Model):
         date = timezone.localtime(
             self.published_at or self.created_at or timezone.now()
         )
-        return reverse(
-            "articles:article",
-            kwargs={
-                "year": date.year,
-                "month": date.month,
-                "day": date.day,
-                "slug": self.slug,
-            },
+        return _article_url(
+            get_script_prefix(), date.year, date.month, date.day, self.slug
         )
 
     def _published_slug(self):

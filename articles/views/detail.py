@@ -5,7 +5,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView
 
 from .. import structured_data
-from ..cache import is_anonymous_reader
+from ..cache import cached_value, is_anonymous_reader
 from ..models import Article, ArticleRedirect
 from ..text import excerpt
 from ..urls_absolute import absolute_url
@@ -51,8 +51,11 @@ class ArticleDetailView(DetailView):
             page_lang=self.object.language.code,
             og_type="article",
             robots="noindex, nofollow" if not self.object.is_published() else "",
-            related_articles=Article.objects.published().related_to(
-                self.object, limit=RELATED_ARTICLES
+            related_articles=cached_value(
+                f"related:{self.object.pk}",
+                lambda: Article.objects.published().related_to(
+                    self.object, limit=RELATED_ARTICLES
+                ),
             ),
         )
         image_url = absolute_url(self.object.image.url) if self.object.image else ""

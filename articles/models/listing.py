@@ -1,0 +1,118 @@
+"""What an archive entry shows, loaded in a fixed number of small queries.
+
+``Article.objects.for_listing()`` yields articles carrying ``listed_categories``,
+``listed_tags`` and ``approved_links`` (with their sources and languages). Django's
+``prefetch_related`` built the same lists, but building three related querysets per
+page cost more than rendering the page (docs/performance.md). Here each list is one
+flat query over the page's ids; categories, languages and sources come from a
+per-process table kept for the current content version (see ``articles.cache``), so
+a rename shows on the next request, like everything else keyed on that version.
+"""
+
+import threading
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.query import ModelIterable
+from taggit.models import Tag, TaggedItem
+
+from .links import SourceLink
+from .taxonomy import Category, Language, Source
+
+_TAG_FIELDS = ["id", "name", "slug"]
+
+
+class _Lookups(threading.local):
+    token = None
+    categories: dict
+    languages: dict
+    sources: dict
+
+
+_lookups = _Lookups()
+
+
+def lookups():
+    """The category, language and source tables of the current content version."""
+    from ..cache import content_version
+
+    token = content_version().token
+    if _lookups.token != token:
+        _lookups.categories = {c.pk: c for c in Category.objects.all()}
+        _lookups.languages = {lang.pk: lang for lang in Language.objects.all()}
+        _lookups.sources = {}
+        _lookups.token = token
+    return _lookups
+
+
+def categories() -> list[Category]:
+    """Every category in navigation order (position, then name)."""
+    return list(lookups().categories.values())
+
+
+def _category(table, pk):
+    if pk not in table.categories:
+        table.categories.update((c.pk, c) for c in Category.objects.filter(pk=pk))
+    return table.categories[pk]
+
+
+def _language(table, pk):
+    if pk is None:
+        return None
+    if pk not in table.languages:
+        table.languages.update((x.pk, x) for x in Language.objects.filter(pk=pk))
+    return table.languages[pk]
+
+
+def _load_sources(table, pks) -> None:
+    missing = set(pks) - table.sources.keys() - {None}
+    if missing:
+        for source in Source.objects.filter(pk__in=missing):
+            source.language = _language(table, source.language_id)
+            table.sources[source.pk] = source
+
+
+def attach_listing(articles) -> None:
+    """Give each article its categories, tags and approved links."""
+    by_id = {article.pk: article for article in articles}
+    if not by_id:
+        return
+    table = lookups()
+    for article in articles:
+        article.listed_categories, article.listed_tags, article.approved_links = (
+            [],
+            [],
+            [],
+        )
+        article.language = _language(table, article.language_id)
+    filed = Category.articles.through.objects.filter(article_id__in=by_id)
+    for article_id, category_id in filed.values_list("article_id", "category_id"):
+        by_id[article_id].listed_categories.append(_category(table, category_id))
+    order = {pk: n for n, pk in enumerate(table.categories)}
+    for article in articles:
+        article.listed_categories.sort(key=lambda c: order.get(c.pk, len(order)))
+    tagged = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(articles[0]),
+        object_id__in=by_id,
+    ).order_by("tag__name")
+    db = articles[0]._state.db
+    for article_id, *tag in tagged.values_list(
+        "object_id", "tag_id", "tag__name", "tag__slug"
+    ):
+        by_id[article_id].listed_tags.append(Tag.from_db(db, _TAG_FIELDS, tag))
+    links = list(SourceLink.objects.approved().filter(article_id__in=by_id))
+    _load_sources(table, (link.source_id for link in links))
+    for link in links:
+        article = by_id[link.article_id]
+        link.article = article
+        link.source = table.sources.get(link.source_id)
+        link.language = _language(table, link.language_id)
+        article.approved_links.append(link)
+
+
+class ListingIterable(ModelIterable):
+    """Model instances with attach_listing() applied to the whole result."""
+
+    def __iter__(self):
+        articles = list(super().__iter__())
+        attach_listing(articles)
+        return iter(articles)

@@ -1,0 +1,136 @@
+"""The Jinja2 environment of the reader-facing pages.
+
+Readers' pages (archives, articles, search, feeds' item bodies, error pages) are Jinja2
+templates in ``templates/jinja2/``: they compile to Python functions and render an
+archive page several times faster than the Django template language, which is where
+most of an uncached request went (docs/performance.md). The admin keeps Django's
+templates. Autoescaping is on; values marked safe by Django (``format_html``,
+``mark_safe`` after ``articles.sanitize.clean_html``) pass through unescaped because
+they implement ``__html__``.
+"""
+
+import functools
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.urls import get_script_prefix, reverse
+from django.utils import dateformat, timezone
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
+from jinja2 import ChainableUndefined, Environment
+
+from . import images
+from .models.taxonomy import archive_url
+
+
+def environment(**options) -> Environment:
+    # Missing values render empty, as in Django templates, in debug mode too.
+    options["undefined"] = ChainableUndefined
+    env = Environment(**options)
+    env.globals.update(
+        url=url,
+        static=static,
+        read_more=read_more,
+        picture_data=picture_data,
+    )
+    env.filters.update(
+        date=date,
+        linebreaks=linebreaks,
+        json_ld=json_ld,
+        og_locale=og_locale,
+        tag_url=tag_url,
+    )
+    return env
+
+
+def url(name: str, **kwargs) -> str:
+    """Reverse a URL name; reversed once per name, arguments and script prefix."""
+    return _url(get_script_prefix(), name, tuple(sorted(kwargs.items())))
+
+
+@functools.lru_cache(maxsize=4096)
+def _url(prefix, name, kwargs):
+    return reverse(name, kwargs=dict(kwargs))
+
+
+def date(value, fmt: str) -> str:
+    """Format a datetime in the site's time zone, like Django's ``date`` filter."""
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dateformat.format(value, fmt)
+
+
+def tag_url(tag) -> str:
+    """Return the tag archive URL (reversed once per tag)."""
+    return archive_url("articles:tag", tag.slug)
+
+
+def picture_data(article) -> dict | None:
+    """The URLs and sizes of an article's <picture>; no file is opened, no query run."""
+    return images.picture(article.image_renditions or {})
+
+
+def read_more(link):
+    """Render a "Read more on <Source> (in <Language>)" attribution.
+
+    A broken link points at its archived copy when there is one; otherwise it keeps
+    the attribution without a hyperlink, unless SOURCE_LINKS_SHOW_BROKEN is on.
+    """
+    source, language = link.attribution()
+    href, archived = link.public_target()
+    if source:
+        name_lang = source.name_lang
+        name = format_html(
+            '<span class="source-name"{}>{}</span>',
+            format_html(' lang="{}"', name_lang) if name_lang else "",
+            source.name,
+        )
+        label = format_html("Read more on {}" if href else "Source: {}", name)
+    elif href:
+        label = mark_safe("Read more")
+    else:
+        label = format_html("Source: {}", link.host)
+    in_language = format_html(" (in {})", language.name) if language else ""
+    if not href:
+        return format_html(
+            '<span class="read-more-source">{}{}</span>', label, in_language
+        )
+    link_language = link.link_language
+    hreflang = (
+        format_html(' hreflang="{}"', link_language.code) if link_language else ""
+    )
+    return format_html(
+        '<a class="read-more-link" href="{}" rel="noopener noreferrer external"{}>'
+        "{}{}{}</a>",
+        href,
+        hreflang,
+        label,
+        in_language,
+        " (archived copy)" if archived else "",
+    )
+
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld(data):
+    """Render data as a JSON-LD <script>, escaped so no value can close the tag."""
+    if not data:
+        return ""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),
+    )
+
+
+def og_locale(code) -> str:
+    """Return an Open Graph locale (en_US style) for a BCP 47 language code."""
+    code = (code or "").lower()
+    if code.startswith("zh"):
+        traditional = any(part in code for part in ("hant", "tw", "hk", "mo"))
+        return "zh_TW" if traditional else "zh_CN"
+    return {"en": "en_US"}.get(code.split("-")[0], code.replace("-", "_"))
