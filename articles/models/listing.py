@@ -49,6 +49,14 @@ def categories() -> list[Category]:
     return list(lookups().categories.values())
 
 
+def category_by_slug(slug: str) -> Category | None:
+    """The category with this slug, from the current version's table."""
+    for category in lookups().categories.values():
+        if category.slug == slug:
+            return category
+    return None
+
+
 def _category(table, pk):
     if pk not in table.categories:
         table.categories.update((c.pk, c) for c in Category.objects.filter(pk=pk))

@@ -14,12 +14,13 @@ from taggit.models import Tag
 from .. import structured_data
 from ..models import (
     Article,
-    Category,
     CategoryEntry,
     Source,
     SourceEntry,
     TagEntry,
 )
+from ..models.listing import category_by_slug
+from ..models.taxonomy import archive_url
 from ..paginator import ArchivePaginator
 from ..text import excerpt
 from ..urls_absolute import absolute_url
@@ -37,8 +38,8 @@ def local_day_start(year: int, month: int = 1, day: int = 1) -> datetime.datetim
 
 def feed_pair(name: str, kind: str, slug: str) -> list[tuple[str, str, str]]:
     """Return the RSS and Atom feed links of a category or tag archive."""
-    rss = reverse(f"articles:{kind}-feed", kwargs={"slug": slug})
-    atom = reverse(f"articles:{kind}-feed-atom", kwargs={"slug": slug})
+    rss = archive_url(f"articles:{kind}-feed", slug)
+    atom = archive_url(f"articles:{kind}-feed-atom", slug)
     title = _("%(site)s » %(name)s") % {"site": settings.SITE_NAME, "name": name}
     return [
         (title, "application/rss+xml", absolute_url(rss)),
@@ -157,7 +158,9 @@ class IndexView(ArticleListMixin, ListView):
 
 class CategoryArchiveView(ArticleListMixin, ListView):
     def filter_articles(self, articles):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        self.category = category_by_slug(self.kwargs["slug"])
+        if self.category is None:
+            raise Http404(_("No such category."))
         return articles.in_category(self.category)
 
     def listing_ids(self, articles):
