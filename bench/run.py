@@ -198,6 +198,22 @@ def load(pages, url, args):
     return results
 
 
+def calibrate() -> float:
+    """Seconds this machine takes for a fixed pure-Python loop (best of 3).
+
+    Printed with the results so figures from machines of different speed (shared
+    virtual machines vary by a factor of three) can be compared.
+    """
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10000,100000")
@@ -213,7 +229,8 @@ def main():
     print(
         f"# gbanews benchmark {time.strftime('%Y-%m-%d %H:%M %Z')} on {platform.node()}: "
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}"
+        f"Python {platform.python_version()}; "
+        f"calibration loop {calibrate():.2f} s (10M additions, best of 3)"
     )
     summary = []
     for label, size, url in database_urls(sizes):

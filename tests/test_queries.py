@@ -7,13 +7,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.models import Article
+from articles.models.listing import PUBLISHED_AMONG, published_page
+
 from .factories import ArticleFactory, ChineseFactory, SourceFactory, SourceLinkFactory
 
 pytestmark = pytest.mark.django_db
 
 # content version, count and the category/language/source tables (each once per
-# content change), category/tag/source lookup, page, categories, tags, links
-MAX_ARCHIVE_QUERIES = 10
+# content change), tag/source lookup, ids, page, categories, tags, links
+MAX_ARCHIVE_QUERIES = 11
 # content version, navigation, article, categories, tags, links, related articles
 # (one query, two when fewer than five others share a tag)
 MAX_ARTICLE_QUERIES = 8
@@ -116,15 +119,58 @@ def test_page_counts_are_cached_until_content_changes(client, settings, category
     assert count_statements(client, "/category/innovation/page/2/") == 1
 
 
-def test_steady_state_archive_pages_run_four_or_five_queries(
-    client, settings, category
-):
-    """Page, categories, tags, links (and the tag looked up by slug): the version,
+def test_steady_state_archive_pages_run_five_or_six_queries(client, settings, category):
+    """Ids, page, categories, tags, links (and the tag looked up by slug): the version,
     count and the category/language/source tables are reused until content changes."""
     settings.ARTICLES_PER_PAGE = 2
     fill(3, category)
     for url in ("/category/innovation/", "/", "/tag/shenzhen/"):
         client.get(url)
-    assert count_queries(client, "/category/innovation/page/2/") == 4
-    assert count_queries(client, "/") == 4
-    assert count_queries(client, "/tag/shenzhen/") == 5
+    assert count_queries(client, "/category/innovation/page/2/") == 5
+    assert count_queries(client, "/") == 5
+    assert count_queries(client, "/tag/shenzhen/") == 6
+
+
+class TestPreparedQueries:
+    """Compiled once per number of ids, then re-bound: same rows as the ORM gives."""
+
+    @pytest.mark.parametrize("n", [1, 3, 7])
+    def test_page_matches_the_orm_for_any_number_of_ids(self, category, n):
+        fill(8, category)
+        ids = list(Article.objects.values_list("pk", flat=True))[:n]
+        expected = list(Article.objects.published().filter(pk__in=ids).for_listing())
+        for _ in range(2):  # compiled, then reused
+            page = published_page(ids)
+            assert page == expected
+            assert [a.listed_tags for a in page] == [a.listed_tags for a in expected]
+            assert [[link.url for link in a.approved_links] for a in page] == [
+                [link.url for link in a.approved_links] for a in expected
+            ]
+
+    def test_binds_the_current_time_every_call(self, category):
+        due = ArticleFactory(categories=[category])
+        later = ArticleFactory(
+            categories=[category],
+            published_at=timezone.now() + datetime.timedelta(hours=1),
+        )
+        ids = [due.pk, later.pk]
+        assert published_page(ids) == [due]
+        assert PUBLISHED_AMONG.instances(
+            ids, now=timezone.now() + datetime.timedelta(hours=2)
+        ) == [later, due]
+        assert published_page(ids) == [due]
+
+    def test_drafts_and_trash_stay_out(self, category):
+        kept, draft, trashed = (ArticleFactory(categories=[category]) for _ in range(3))
+        draft.status = Article.Status.DRAFT
+        draft.save()
+        Article.objects.filter(pk=trashed.pk).update(trashed_at=timezone.now())
+        assert published_page([kept.pk, draft.pk, trashed.pk]) == [kept]
+
+    def test_duplicate_empty_and_large_id_lists(self, category):
+        articles = fill(3, category)
+        ids = [a.pk for a in articles]
+        assert published_page(ids + ids) == articles
+        assert published_page([]) == []
+        many = ids + list(range(10**6, 10**6 + 200))
+        assert published_page(many) == articles

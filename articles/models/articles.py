@@ -45,12 +45,14 @@ def _article_url(prefix, year, month, day, slug):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> "ArticleQuerySet":
+    def published(self, now=None) -> "ArticleQuerySet":
         """Articles readers may see: published, due and not in the trash.
 
         Scheduled articles appear by themselves when their time comes.
         """
-        return self.published_or_scheduled().filter(published_at__lte=timezone.now())
+        return self.published_or_scheduled().filter(
+            published_at__lte=now or timezone.now()
+        )
 
     def published_or_scheduled(self) -> "ArticleQuerySet":
         """Published and not in the trash, whether already due or still scheduled.

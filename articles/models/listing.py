@@ -11,11 +11,11 @@ a rename shows on the next request, like everything else keyed on that version.
 
 import threading
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models.query import ModelIterable
 from taggit.models import Tag, TaggedItem
 
 from .links import SourceLink
+from .prepared import PreparedQuery
 from .taxonomy import Category, Language, Source
 
 _TAG_FIELDS = ["id", "name", "slug"]
@@ -79,11 +79,33 @@ def _load_sources(table, pks) -> None:
             table.sources[source.pk] = source
 
 
+FILED = PreparedQuery(
+    lambda ids, now: Category.articles.through.objects.filter(
+        article_id__in=ids
+    ).values_list("article_id", "category_id")
+)
+TAGGED = PreparedQuery(
+    lambda ids, now: (
+        TaggedItem.objects.filter(
+            content_type__app_label="articles",
+            content_type__model="article",
+            object_id__in=ids,
+        )
+        .order_by("tag__name")
+        .values_list("object_id", "tag_id", "tag__name", "tag__slug")
+    )
+)
+LINKS = PreparedQuery(
+    lambda ids, now: SourceLink.objects.approved().filter(article_id__in=ids)
+)
+
+
 def attach_listing(articles) -> None:
     """Give each article its categories, tags and approved links."""
     by_id = {article.pk: article for article in articles}
     if not by_id:
         return
+    db = articles[0]._state.db
     table = lookups()
     for article in articles:
         article.listed_categories, article.listed_tags, article.approved_links = (
@@ -92,22 +114,14 @@ def attach_listing(articles) -> None:
             [],
         )
         article.language = _language(table, article.language_id)
-    filed = Category.articles.through.objects.filter(article_id__in=by_id)
-    for article_id, category_id in filed.values_list("article_id", "category_id"):
+    for article_id, category_id in FILED.rows(by_id, using=db):
         by_id[article_id].listed_categories.append(_category(table, category_id))
     order = {pk: n for n, pk in enumerate(table.categories)}
     for article in articles:
         article.listed_categories.sort(key=lambda c: order.get(c.pk, len(order)))
-    tagged = TaggedItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(articles[0]),
-        object_id__in=by_id,
-    ).order_by("tag__name")
-    db = articles[0]._state.db
-    for article_id, *tag in tagged.values_list(
-        "object_id", "tag_id", "tag__name", "tag__slug"
-    ):
+    for article_id, *tag in TAGGED.rows(by_id, using=db):
         by_id[article_id].listed_tags.append(Tag.from_db(db, _TAG_FIELDS, tag))
-    links = list(SourceLink.objects.approved().filter(article_id__in=by_id))
+    links = LINKS.instances(by_id, using=db)
     _load_sources(table, (link.source_id for link in links))
     for link in links:
         article = by_id[link.article_id]
@@ -115,6 +129,26 @@ def attach_listing(articles) -> None:
         link.source = table.sources.get(link.source_id)
         link.language = _language(table, link.language_id)
         article.approved_links.append(link)
+
+
+def _published_among(ids, now):
+    from .articles import Article
+
+    return Article.objects.published(now).filter(pk__in=ids)
+
+
+PUBLISHED_AMONG = PreparedQuery(_published_among)
+
+
+def published_page(ids) -> list:
+    """The published articles among ids, newest first, as an archive entry shows them.
+
+    What ``Article.objects.published().filter(pk__in=ids).for_listing()`` yields,
+    with the page query compiled once (see ``articles.models.prepared``).
+    """
+    articles = PUBLISHED_AMONG.instances(ids)
+    attach_listing(articles)
+    return articles
 
 
 class ListingIterable(ModelIterable):

@@ -19,7 +19,7 @@ from ..models import (
     SourceEntry,
     TagEntry,
 )
-from ..models.listing import category_by_slug
+from ..models.listing import category_by_slug, published_page
 from ..models.taxonomy import archive_url
 from ..paginator import ArchivePaginator
 from ..text import excerpt
@@ -77,9 +77,7 @@ class ArticleListMixin:
         return ArchivePaginator(
             self.listing_ids(queryset),
             per_page,
-            load=lambda ids: (
-                Article.objects.published().filter(pk__in=ids).for_listing()
-            ),
+            load=published_page,
             count_name=self.base_path(),
             **kwargs,
         )
