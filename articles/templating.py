@@ -18,6 +18,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from jinja2 import ChainableUndefined, Environment
 
 from . import images
@@ -58,8 +59,14 @@ def date(value, fmt: str) -> str:
     """Format a datetime in the site's time zone, like Django's ``date`` filter."""
     if not value:
         return ""
+    return _date(value, fmt, timezone.get_current_timezone(), get_language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _date(value, fmt, zone, language):
+    """Formatted once per value, format, time zone and language (a page shows ~20)."""
     if timezone.is_aware(value):
-        value = timezone.localtime(value)
+        value = timezone.localtime(value, zone)
     return dateformat.format(value, fmt)
 
 

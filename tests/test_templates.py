@@ -1,5 +1,7 @@
 """Readers' pages: Jinja2 templates, autoescaped, fed by per-version lookup tables."""
 
+import datetime
+
 import pytest
 
 from articles.models import Article
@@ -99,3 +101,11 @@ def test_missing_values_render_empty_not_an_error(client, article):
     html = page(client, "/")
     assert 'aria-current="page"' not in html
     assert "None" not in html.split("<main", 1)[1]
+
+
+def test_dates_show_in_the_site_time_zone(client, category):
+    stamp = datetime.datetime(2024, 5, 28, 20, 30, tzinfo=datetime.UTC)
+    article = ArticleFactory(categories=[category], published_at=stamp)
+    for url in ("/category/innovation/", article.get_absolute_url()):
+        html = page(client, url)
+        assert '<time datetime="2024-05-29T04:30:00+08:00">May 29, 2024</time>' in html
