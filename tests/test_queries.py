@@ -174,3 +174,14 @@ class TestPreparedQueries:
         assert published_page([]) == []
         many = ids + list(range(10**6, 10**6 + 200))
         assert published_page(many) == articles
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's query plan wording; see docs"
+)
+def test_home_ids_come_from_a_covering_index(category):
+    """Deep home pages skip index entries without reading article rows."""
+    fill(3, category)
+    ids = Article.objects.published().order_by("-published_at", "-pk")
+    plan = ids.values_list("pk", flat=True)[20:30].explain()
+    assert "COVERING INDEX article_live_pub_idx" in plan, plan
