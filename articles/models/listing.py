@@ -57,26 +57,18 @@ def category_by_slug(slug: str) -> Category | None:
     return None
 
 
-def _category(table, pk):
-    if pk not in table.categories:
-        table.categories.update((c.pk, c) for c in Category.objects.filter(pk=pk))
-    return table.categories[pk]
+def _fill(table: dict, model, pks) -> list:
+    """Load into table, in one query, the rows of pks it lacks; return them.
 
-
-def _language(table, pk):
-    if pk is None:
-        return None
-    if pk not in table.languages:
-        table.languages.update((x.pk, x) for x in Language.objects.filter(pk=pk))
-    return table.languages[pk]
-
-
-def _load_sources(table, pks) -> None:
-    missing = set(pks) - table.sources.keys() - {None}
-    if missing:
-        for source in Source.objects.filter(pk__in=missing):
-            source.language = _language(table, source.language_id)
-            table.sources[source.pk] = source
+    A row created after the table was loaded (in the same transaction as the
+    articles being listed, say) is found rather than missed.
+    """
+    missing = set(pks) - table.keys() - {None}
+    if not missing:
+        return []
+    rows = list(model.objects.filter(pk__in=missing))
+    table.update((row.pk, row) for row in rows)
+    return rows
 
 
 FILED = PreparedQuery(
@@ -107,28 +99,37 @@ def attach_listing(articles) -> None:
         return
     db = articles[0]._state.db
     table = lookups()
+    filed = FILED.rows(by_id, using=db)
+    tagged = TAGGED.rows(by_id, using=db)
+    links = LINKS.instances(by_id, using=db)
+    _fill(table.categories, Category, (category_id for _, category_id in filed))
+    new_sources = _fill(table.sources, Source, (link.source_id for link in links))
+    _fill(
+        table.languages,
+        Language,
+        [a.language_id for a in articles]
+        + [link.language_id for link in links]
+        + [source.language_id for source in new_sources],
+    )
+    for source in new_sources:
+        source.language = table.languages.get(source.language_id)
+
     for article in articles:
-        article.listed_categories, article.listed_tags, article.approved_links = (
-            [],
-            [],
-            [],
-        )
-        article.language = _language(table, article.language_id)
-    for article_id, category_id in FILED.rows(by_id, using=db):
-        by_id[article_id].listed_categories.append(_category(table, category_id))
+        article.language = table.languages.get(article.language_id)
+        article.listed_categories, article.listed_tags = [], []
+        article.approved_links = []
+    for article_id, category_id in filed:
+        by_id[article_id].listed_categories.append(table.categories[category_id])
     order = {pk: n for n, pk in enumerate(table.categories)}
     for article in articles:
-        article.listed_categories.sort(key=lambda c: order.get(c.pk, len(order)))
-    for article_id, *tag in TAGGED.rows(by_id, using=db):
+        article.listed_categories.sort(key=lambda c: order[c.pk])
+    for article_id, *tag in tagged:
         by_id[article_id].listed_tags.append(Tag.from_db(db, _TAG_FIELDS, tag))
-    links = LINKS.instances(by_id, using=db)
-    _load_sources(table, (link.source_id for link in links))
     for link in links:
-        article = by_id[link.article_id]
-        link.article = article
+        link.article = by_id[link.article_id]
         link.source = table.sources.get(link.source_id)
-        link.language = _language(table, link.language_id)
-        article.approved_links.append(link)
+        link.language = table.languages.get(link.language_id)
+        link.article.approved_links.append(link)
 
 
 def _published_among(ids, now):

@@ -12,6 +12,7 @@ each rule still has one definition.
 import datetime
 
 from django.db import connections
+from django.utils import timezone
 
 # Placeholders no row can have: negative primary keys and an instant in 1901.
 _ID_BASE = -(2**40)
@@ -57,28 +58,27 @@ class PreparedQuery:
 
     def instances(self, ids, now=None, using: str = "default") -> list:
         """Model instances, as the queryset built for these ids would yield them."""
-        ids = list(dict.fromkeys(ids))
-        if not ids:
-            return []
-        if len(ids) > MAX_IDS:
-            return list(self.build(ids, now or _now()).using(using))
-        model, sql, params = self._bind(using, ids, now or _now())
-        return list(model._default_manager.raw(sql, params).using(using))
+
+        def execute(model, sql, params):
+            return list(model._default_manager.raw(sql, params).using(using))
+
+        return self._run(ids, now, using, execute)
 
     def rows(self, ids, now=None, using: str = "default") -> list[tuple]:
         """Rows of a values_list() queryset built for these ids."""
+
+        def execute(model, sql, params):
+            with connections[using].cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+
+        return self._run(ids, now, using, execute)
+
+    def _run(self, ids, now, using, execute) -> list:
         ids = list(dict.fromkeys(ids))
         if not ids:
             return []
+        now = now or timezone.now()
         if len(ids) > MAX_IDS:
-            return list(self.build(ids, now or _now()).using(using))
-        _, sql, params = self._bind(using, ids, now or _now())
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
+            return list(self.build(ids, now).using(using))
+        return execute(*self._bind(using, ids, now))
