@@ -14,7 +14,6 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
@@ -22,7 +21,7 @@ from django.utils.translation import get_language
 from jinja2 import ChainableUndefined, Environment
 
 from . import images
-from .models.taxonomy import archive_url
+from .urls_absolute import archive_url, reverse_once
 
 
 def environment(**options) -> Environment:
@@ -30,7 +29,7 @@ def environment(**options) -> Environment:
     options["undefined"] = ChainableUndefined
     env = Environment(**options)
     env.globals.update(
-        url=url,
+        url=reverse_once,
         static=static,
         read_more=read_more,
         picture_data=picture_data,
@@ -43,16 +42,6 @@ def environment(**options) -> Environment:
         tag_url=tag_url,
     )
     return env
-
-
-def url(name: str, **kwargs) -> str:
-    """Reverse a URL name; reversed once per name, arguments and script prefix."""
-    return _url(get_script_prefix(), name, tuple(sorted(kwargs.items())))
-
-
-@functools.lru_cache(maxsize=4096)
-def _url(prefix, name, kwargs):
-    return reverse(name, kwargs=dict(kwargs))
 
 
 def date(value, fmt: str) -> str:

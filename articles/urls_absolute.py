@@ -1,7 +1,29 @@
-"""Absolute URLs on the public site address (settings.SITE_URL)."""
+"""URLs of the public site: reversed once per value, and absolute on SITE_URL."""
+
+import functools
 
 from django.conf import settings
+from django.urls import get_script_prefix, reverse
 from django.utils.encoding import iri_to_uri
+
+
+def reverse_once(name: str, **kwargs) -> str:
+    """reverse(), computed once per name, arguments and script prefix.
+
+    Archive pages show dozens of URLs (entries, categories, tags, feeds); Django's
+    reverse() costs more than the rest of building each of them.
+    """
+    return _reverse(get_script_prefix(), name, tuple(sorted(kwargs.items())))
+
+
+@functools.lru_cache(maxsize=8192)
+def _reverse(prefix, name, kwargs):
+    return reverse(name, kwargs=dict(kwargs))
+
+
+def archive_url(name: str, slug: str) -> str:
+    """Return the URL of a category, tag or source archive (or feed) for a slug."""
+    return reverse_once(name, slug=slug)
 
 
 def absolute_url(path: str) -> str:

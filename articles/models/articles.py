@@ -1,11 +1,8 @@
-import functools
-
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -13,6 +10,7 @@ from taggit.managers import TaggableManager
 from .. import images
 from ..sanitize import clean_html
 from ..text import make_slug, unique_slug
+from ..urls_absolute import reverse_once
 from .actors import actor_field
 from .filing import CategoryEntry, TagEntry
 from .links import SourceLink
@@ -33,15 +31,6 @@ def _shared(entries, field: str, ids: list[int]):
         .values("n")[:1]
     )
     return Coalesce(Subquery(count, output_field=models.IntegerField()), Value(0))
-
-
-@functools.lru_cache(maxsize=8192)
-def _article_url(prefix, year, month, day, slug):
-    """Reverse an article URL once per date, slug and script prefix."""
-    return reverse(
-        "articles:article",
-        kwargs={"year": year, "month": month, "day": day, "slug": slug},
-    )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -279,8 +268,12 @@ class Article(models.Model):
         date = timezone.localtime(
             self.published_at or self.created_at or timezone.now()
         )
-        return _article_url(
-            get_script_prefix(), date.year, date.month, date.day, self.slug
+        return reverse_once(
+            "articles:article",
+            year=date.year,
+            month=date.month,
+            day=date.day,
+            slug=self.slug,
         )
 
     def _published_slug(self):

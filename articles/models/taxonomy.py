@@ -1,21 +1,11 @@
-import functools
 import re
 
 from django.db import models
-from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..urls_absolute import archive_url
+
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def archive_url(name: str, slug: str) -> str:
-    """Return the archive URL for a slug, reversed once per slug and script prefix."""
-    return _archive_url(name, slug, get_script_prefix())
-
-
-@functools.lru_cache(maxsize=4096)
-def _archive_url(name, slug, prefix):
-    return reverse(name, kwargs={"slug": slug})
 
 
 class Language(models.Model):

@@ -20,10 +20,9 @@ from ..models import (
     TagEntry,
 )
 from ..models.listing import category_by_slug, published_page
-from ..models.taxonomy import archive_url
 from ..paginator import ArchivePaginator
 from ..text import excerpt
-from ..urls_absolute import absolute_url
+from ..urls_absolute import absolute_url, archive_url
 
 _PAGE_SUFFIX = re.compile(r"page/\d+/$")
 
