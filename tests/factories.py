@@ -3,7 +3,7 @@ import io
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -31,7 +31,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
-    """A staff account in the named role groups (Authors, Editors, Moderators)."""
+    """A staff account in the named role groups (Authors, Editors, Moderators),
+    or holding exactly the named permissions (``permissions=[codename, ...]``)."""
 
     class Meta:
         skip_postgeneration_save = True
@@ -42,6 +43,13 @@ class StaffFactory(UserFactory):
     def groups(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.set(Group.objects.filter(name__in=extracted))
+
+    @factory.post_generation
+    def permissions(self, create, extracted, **kwargs):
+        if create and extracted:
+            found = list(Permission.objects.filter(codename__in=extracted))
+            assert len(found) == len(extracted), "unknown permission codename"
+            self.user_permissions.add(*found)
 
 
 class LanguageFactory(factory.django.DjangoModelFactory):

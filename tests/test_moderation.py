@@ -3,7 +3,6 @@
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -19,7 +18,7 @@ from articles.signals import content_changed
 from .factories import (
     DeniedDomainFactory,
     SourceLinkFactory,
-    UserFactory,
+    StaffFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,33 +32,28 @@ APPROVED = SourceLink.Status.APPROVED
 REJECTED = SourceLink.Status.REJECTED
 
 
-def staff_with(username, *codenames):
-    user = UserFactory(username=username, is_staff=True)
-    perms = list(Permission.objects.filter(codename__in=codenames))
-    assert len(perms) == len(codenames)
-    user.user_permissions.add(*perms)
-    return user
-
-
 @pytest.fixture
 def moderator(db):
     """Exactly the permissions of the Moderators group."""
-    return staff_with(
-        "moderator", "view_sourcelinkmoderation", "change_sourcelinkmoderation"
+    return StaffFactory(
+        username="moderator",
+        permissions=["view_sourcelinkmoderation", "change_sourcelinkmoderation"],
     )
 
 
 @pytest.fixture
 def author(db):
     """An Author: writes articles and their links, cannot moderate."""
-    return staff_with(
-        "author",
-        "add_article",
-        "change_article",
-        "view_article",
-        "add_sourcelink",
-        "change_sourcelink",
-        "view_sourcelink",
+    return StaffFactory(
+        username="author",
+        permissions=[
+            "add_article",
+            "change_article",
+            "view_article",
+            "add_sourcelink",
+            "change_sourcelink",
+            "view_sourcelink",
+        ],
     )
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from articles.models import SourceLink, SourceLinkDecision
+from articles.models import DeniedDomain, SourceLink, SourceLinkDecision
 
 from .factories import (
     ArticleFactory,
@@ -15,6 +15,7 @@ from .factories import (
     SourceDomainFactory,
     SourceFactory,
     SourceLinkFactory,
+    StaffFactory,
     UserFactory,
 )
 
@@ -186,8 +187,9 @@ def test_admin_shows_url_errors_clearly(admin_client, article, typed, message):
 
 
 def test_admin_add_records_the_submitter(client, article):
-    author = UserFactory(username="author", is_staff=True)
-    author.user_permissions.add(*permissions("add_sourcelink", "view_sourcelink"))
+    author = StaffFactory(
+        username="author", permissions=["add_sourcelink", "view_sourcelink"]
+    )
     client.force_login(author)
     response = client.post(
         reverse("admin:articles_sourcelink_add"),
@@ -204,22 +206,12 @@ def test_admin_add_records_the_submitter(client, article):
     assert link.status == SourceLink.Status.PENDING
 
 
-def permissions(*codenames):
-    from django.contrib.auth.models import Permission
-
-    found = list(Permission.objects.filter(codename__in=codenames))
-    assert len(found) == len(codenames)
-    return found
-
-
 def test_denied_domain_admin_normalises_the_domain(admin_client):
     response = admin_client.post(
         reverse("admin:articles_denieddomain_add"),
         {"domain": "https://Spam.Example.NET/path", "reason": "spam"},
     )
     assert response.status_code == HTTPStatus.FOUND
-    from articles.models import DeniedDomain
-
     assert DeniedDomain.objects.get().domain == "spam.example.net"
 
 
