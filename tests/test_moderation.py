@@ -4,9 +4,11 @@ from http import HTTPStatus
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import SourceLink, SourceLinkDecision
+from articles.models import AuditEntry, SourceLink, SourceLinkDecision
 from articles.services import (
     ModerationRefused,
     source_link_approve,
@@ -326,8 +328,6 @@ def test_no_archiver_no_request(
 
 
 def test_decisions_reach_the_editorial_audit_log(client, moderator, author):
-    from articles.models import AuditEntry
-
     approved, rejected = pending_link(submitted_by=author), pending_link()
     client.force_login(moderator)
     client.post(
@@ -343,3 +343,17 @@ def test_decisions_reach_the_editorial_audit_log(client, moderator, author):
     )
     assert entries[str(rejected.pk)].action == AuditEntry.Action.LINK_REJECTED
     assert entries[str(rejected.pk)].after == "Rejected: Paywalled copy"
+
+
+def test_bulk_decisions_cost_the_same_queries_for_two_links_and_ten(moderator):
+    def approve(n) -> int:
+        ids = [pending_link().pk for _ in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            source_links_approve(
+                links=SourceLink.objects.filter(pk__in=ids), actor=moderator
+            )
+        assert AuditEntry.objects.filter(object_id__in=map(str, ids)).count() == n
+        return len(queries)
+
+    approve(1)  # the actor's permissions and the content type are cached after this
+    assert approve(10) == approve(2)

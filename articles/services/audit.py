@@ -5,21 +5,32 @@ from django.utils import timezone
 from ..models import Article, AuditEntry
 
 
-@transaction.atomic
 def audit_record(
     *, actor, action: str, obj: models.Model, before: str = "", after: str = ""
 ) -> AuditEntry:
     """Record that ``actor`` did ``action`` to ``obj``, changing before into after."""
+    [entry] = audit_records(actor=actor, action=action, changes=[(obj, before, after)])
+    return entry
+
+
+@transaction.atomic
+def audit_records(*, actor, action: str, changes) -> list[AuditEntry]:
+    """Record one action on many objects: (obj, before, after) each, one INSERT."""
     is_user = actor is not None and getattr(actor, "pk", None) is not None
-    return AuditEntry.objects.create(
-        actor=actor if is_user else None,
-        actor_name=actor.get_username() if is_user else "",
-        action=action,
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
-        before=before,
-        after=after,
+    return AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor if is_user else None,
+            actor_name=actor.get_username() if is_user else "",
+            action=action,
+            content_type=ContentType.objects.get_for_model(
+                obj, for_concrete_model=False
+            ),
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:300],
+            before=before,
+            after=after,
+        )
+        for obj, before, after in changes
     )
 
 

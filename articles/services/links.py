@@ -14,7 +14,7 @@ from ..archiver import ArchiveFailed, request_archive
 from ..models import AuditEntry, DeniedDomain, SourceLink, SourceLinkDecision
 from ..signals import content_changed
 from ..urls_hygiene import host_matches
-from .audit import audit_record
+from .audit import audit_records
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def _announce(links: list[SourceLink]) -> None:
 
 def _decide(*, links, actor, status, reason="") -> None:
     """Write one decision for many links: one UPDATE, one INSERT of decisions,
-    an audit-log entry per link and one signal."""
+    one INSERT of audit-log entries (one per link) and one signal."""
     now = timezone.now()
     before = {link.pk: link.get_status_display() for link in links}
     SourceLink.objects.filter(pk__in=[link.pk for link in links]).update(
@@ -74,22 +74,22 @@ def _decide(*, links, actor, status, reason="") -> None:
         )
         for link in links
     )
-    approved = status == SourceLink.Status.APPROVED
     for link in links:
         link.status, link.moderated_by, link.moderated_at = status, actor, now
         link.rejection_reason, link.approved_by_rule = reason, False
-        after = link.get_status_display()
-        audit_record(
-            actor=actor,
-            action=(
-                AuditEntry.Action.LINK_APPROVED
-                if approved
-                else AuditEntry.Action.LINK_REJECTED
-            ),
-            obj=link,
-            before=before[link.pk],
-            after=f"{after}: {reason}" if reason else after,
-        )
+    after = links[0].get_status_display()
+    audit_records(
+        actor=actor,
+        action=(
+            AuditEntry.Action.LINK_APPROVED
+            if status == SourceLink.Status.APPROVED
+            else AuditEntry.Action.LINK_REJECTED
+        ),
+        changes=[
+            (link, before[link.pk], f"{after}: {reason}" if reason else after)
+            for link in links
+        ],
+    )
     _announce(links)
 
 
