@@ -1,6 +1,6 @@
 """Writes that touch several models: keyword-only, atomic, permission-checked."""
 
-from .audit import audit_record
+from .audit import audit_record, audit_records
 from .demo import demo_load
 from .link_health import source_link_record_check, source_links_claim
 from .links import (
@@ -35,6 +35,7 @@ __all__ = [
     "article_unpublish",
     "articles_changed",
     "audit_record",
+    "audit_records",
     "demo_load",
     "ModerationRefused",
     "ModerationResult",
