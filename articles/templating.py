@@ -11,14 +11,16 @@ they implement ``__html__``.
 
 import functools
 import json
+import re
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.utils import dateformat, timezone
-from django.utils.html import format_html, linebreaks
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from jinja2 import ChainableUndefined, Environment
+from markupsafe import Markup, escape
 
 from . import images
 from .urls_absolute import archive_url, reverse_once
@@ -69,43 +71,51 @@ def picture_data(article) -> dict | None:
     return images.picture(article.image_renditions or {})
 
 
-def read_more(link):
+def linebreaks(value) -> Markup:
+    """Plain text as escaped HTML paragraphs, like Django's ``linebreaks`` filter.
+
+    A blank line starts a new <p>, a single newline becomes <br>.
+    """
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return Markup(
+        "\n\n".join(
+            f"<p>{escape(paragraph)}</p>".replace("\n", "<br>")
+            for paragraph in _PARAGRAPH_BREAK.split(text)
+        )
+    )
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+
+
+def read_more(link) -> Markup:
     """Render a "Read more on <Source> (in <Language>)" attribution.
 
     A broken link points at its archived copy when there is one; otherwise it keeps
     the attribution without a hyperlink, unless SOURCE_LINKS_SHOW_BROKEN is on.
+    Built with markupsafe's escape(): an archive page shows a dozen of these.
     """
     source, language = link.attribution()
     href, archived = link.public_target()
     if source:
         name_lang = source.name_lang
-        name = format_html(
-            '<span class="source-name"{}>{}</span>',
-            format_html(' lang="{}"', name_lang) if name_lang else "",
-            source.name,
-        )
-        label = format_html("Read more on {}" if href else "Source: {}", name)
+        lang = f' lang="{escape(name_lang)}"' if name_lang else ""
+        name = f'<span class="source-name"{lang}>{escape(source.name)}</span>'
+        label = f"Read more on {name}" if href else f"Source: {name}"
     elif href:
-        label = mark_safe("Read more")
+        label = "Read more"
     else:
-        label = format_html("Source: {}", link.host)
-    in_language = format_html(" (in {})", language.name) if language else ""
+        label = f"Source: {escape(link.host)}"
+    in_language = f" (in {escape(language.name)})" if language else ""
     if not href:
-        return format_html(
-            '<span class="read-more-source">{}{}</span>', label, in_language
-        )
+        return Markup(f'<span class="read-more-source">{label}{in_language}</span>')
     link_language = link.link_language
-    hreflang = (
-        format_html(' hreflang="{}"', link_language.code) if link_language else ""
-    )
-    return format_html(
-        '<a class="read-more-link" href="{}" rel="noopener noreferrer external"{}>'
-        "{}{}{}</a>",
-        href,
-        hreflang,
-        label,
-        in_language,
-        " (archived copy)" if archived else "",
+    hreflang = f' hreflang="{escape(link_language.code)}"' if link_language else ""
+    archived_note = " (archived copy)" if archived else ""
+    return Markup(
+        f'<a class="read-more-link" href="{escape(href)}"'
+        f' rel="noopener noreferrer external"{hreflang}>'
+        f"{label}{in_language}{archived_note}</a>"
     )
 
 

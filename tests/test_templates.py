@@ -42,6 +42,25 @@ def test_hostile_names_are_escaped_everywhere_they_are_shown(client):
         assert "&lt;script&gt;alert" in html, url
 
 
+def test_leads_and_descriptions_are_escaped_paragraphs(client):
+    category = CategoryFactory(
+        slug="cat", description="About <i>this</i>.\r\n\r\nSecond part."
+    )
+    article = ArticleFactory(
+        lead="Line one <b>x</b>\nline two\n\n\nNext paragraph", categories=[category]
+    )
+    lead = (
+        '<div class="entry-lead"><p>Line one &lt;b&gt;x&lt;/b&gt;<br>line two</p>'
+        "\n\n<p>Next paragraph</p></div>"
+    )
+    for url in ("/", "/category/cat/", article.get_absolute_url()):
+        assert lead in page(client, url), url
+    assert (
+        '<div class="archive-description"><p>About &lt;i&gt;this&lt;/i&gt;.</p>'
+        "\n\n<p>Second part.</p></div>"
+    ) in page(client, "/category/cat/")
+
+
 def test_renamed_category_source_and_language_show_on_the_next_request(client):
     category = CategoryFactory(name="Robotics", slug="robotics")
     source = SourceFactory(name="Caixin", slug="caixin", language=ChineseFactory())

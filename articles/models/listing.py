@@ -10,15 +10,29 @@ a rename shows on the next request, like everything else keyed on that version.
 """
 
 import threading
+from typing import NamedTuple
 
 from django.db.models.query import ModelIterable
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
 from .links import SourceLink
 from .prepared import PreparedQuery
 from .taxonomy import Category, Language, Source
 
-_TAG_FIELDS = ["id", "name", "slug"]
+# What an entry shows of a source link; the moderation and health fields stay unread.
+LINK_FIELDS = ["article", "source", "language", "url", "archive_url", "is_broken"]
+
+
+class ListedTag(NamedTuple):
+    """A tag as an entry shows it: a plain row, not a model instance."""
+
+    id: int
+    name: str
+    slug: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
 
 
 class _Lookups(threading.local):
@@ -88,7 +102,9 @@ TAGGED = PreparedQuery(
     )
 )
 LINKS = PreparedQuery(
-    lambda ids, now: SourceLink.objects.approved().filter(article_id__in=ids)
+    lambda ids, now: (
+        SourceLink.objects.approved().filter(article_id__in=ids).only(*LINK_FIELDS)
+    )
 )
 
 
@@ -124,7 +140,7 @@ def attach_listing(articles) -> None:
     for article in articles:
         article.listed_categories.sort(key=lambda c: order[c.pk])
     for article_id, *tag in tagged:
-        by_id[article_id].listed_tags.append(Tag.from_db(db, _TAG_FIELDS, tag))
+        by_id[article_id].listed_tags.append(ListedTag(*tag))
     for link in links:
         link.article = by_id[link.article_id]
         link.source = table.sources.get(link.source_id)
