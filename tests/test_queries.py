@@ -6,8 +6,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from taggit.models import Tag
 
-from articles.models import Article
+from articles.models import Article, CategoryEntry, Source, SourceEntry, TagEntry
+from articles.models.archive_ids import (
+    IN_CATEGORY,
+    category_ids,
+    home_ids,
+    source_ids,
+    tag_ids,
+)
 from articles.models.listing import PUBLISHED_AMONG, published_page
 
 from .factories import ArticleFactory, ChineseFactory, SourceFactory, SourceLinkFactory
@@ -174,6 +182,50 @@ class TestPreparedQueries:
         assert published_page([]) == []
         many = ids + list(range(10**6, 10**6 + 200))
         assert published_page(many) == articles
+
+    def test_page_keeps_the_order_of_the_ids(self, category):
+        articles = fill(4, category)
+        shuffled = [articles[2], articles[0], articles[3], articles[1]]
+        assert published_page([a.pk for a in shuffled]) == shuffled
+
+    def test_archive_ids_slice_and_count_like_the_orm(self, category):
+        fill(7, category)
+        ArticleFactory(
+            categories=[category],
+            tags=["Shenzhen"],
+            published_at=timezone.now() + datetime.timedelta(hours=1),
+        )
+        shenzhen, caixin = Tag.objects.get(name="Shenzhen"), Source.objects.get()
+        published = (
+            Article.objects.published()
+            .order_by("-published_at", "-pk")
+            .values_list("pk", flat=True)
+        )
+        cases = [
+            (home_ids(), published),
+            (category_ids(category), CategoryEntry.objects.listing_ids(category)),
+            (tag_ids(shenzhen), TagEntry.objects.listing_ids(shenzhen)),
+            (source_ids(caixin), SourceEntry.objects.listing_ids(caixin)),
+        ]
+        for ids, orm in cases:
+            expected = list(orm)
+            assert len(expected) == 7
+            assert ids.count() == 7
+            for start, stop in [(0, 3), (3, 6), (6, 9), (9, 12), (2, 2)]:
+                assert ids[start:stop] == expected[start:stop], (start, stop)
+
+    def test_archive_ids_bind_the_current_time(self, category):
+        due = ArticleFactory(categories=[category])
+        later = ArticleFactory(
+            categories=[category],
+            published_at=timezone.now() + datetime.timedelta(hours=1),
+        )
+        assert category_ids(category)[0:10] == [due.pk]
+        in_two_hours = timezone.now() + datetime.timedelta(hours=2)
+        assert IN_CATEGORY.slice(category.pk, 0, 10, now=in_two_hours) == [
+            later.pk,
+            due.pk,
+        ]
 
 
 @pytest.mark.skipif(

@@ -304,6 +304,36 @@ class TestSearchPage:
         redirect = client.get("/search/page/1/", {"q": "ferry"})
         assert redirect["Location"] == "/search/?q=ferry"
 
+    def test_results_page_lists_the_best_match_first(self, client):
+        ArticleFactory(
+            title="Ports news",
+            lead="Cranes.",
+            body="<p>Drones inspect cranes.</p>",
+            published_at=days_ago(1),
+        )
+        ArticleFactory(
+            title="Drones over Shenzhen", lead="Cranes.", published_at=days_ago(9)
+        )
+        response = client.get("/search/", {"q": "drones"})
+        assert [a.title for a in response.context_data["articles"]] == [
+            "Drones over Shenzhen",
+            "Ports news",
+        ]
+
+    def test_each_query_is_counted_apart(self, client, settings):
+        settings.ARTICLES_PER_PAGE = 1
+        for days in range(1, 4):
+            ArticleFactory(title=f"Ferry {days}", lead="x", published_at=days_ago(days))
+        ArticleFactory(title="Tram", lead="x")
+        ferry = client.get("/search/", {"q": "ferry"})
+        assert ferry.context_data["paginator"].count == 3
+        tram = client.get("/search/", {"q": "tram"})
+        assert tram.context_data["paginator"].count == 1
+        assert "page/2/" not in tram.content.decode()
+        nothing = client.get("/search/", {"q": "zeppelin"})
+        assert nothing.context_data["paginator"].count == 0
+        assert client.get("/search/page/2/", {"q": "tram"}).status_code == 404
+
     def test_search_box_is_in_the_header(self, client):
         html = client.get("/").content.decode()
         assert (

@@ -22,14 +22,14 @@ def _published(article_ids):
 
 
 class EntryQuerySet(models.QuerySet):
-    def listing_ids(self, key) -> models.QuerySet:
+    def listing_ids(self, key, now=None) -> models.QuerySet:
         """Ids of the articles filed under key and due now, newest first.
 
         An index range scan; the page is still loaded through published().
         """
         return (
             self.filter(**{self.model.key_field: getattr(key, "pk", key)})
-            .filter(visible_from__lte=timezone.now())
+            .filter(visible_from__lte=now or timezone.now())
             .order_by("-visible_from", "-article_id")
             .values_list("article_id", flat=True)
         )

@@ -158,12 +158,16 @@ PUBLISHED_AMONG = PreparedQuery(_published_among)
 
 
 def published_page(ids) -> list:
-    """The published articles among ids, newest first, as an archive entry shows them.
+    """The published articles among ids, in the order of ids, as an entry shows them.
 
     What ``Article.objects.published().filter(pk__in=ids).for_listing()`` yields,
-    with the page query compiled once (see ``articles.models.prepared``).
+    with the page query compiled once (see ``articles.models.prepared``), ordered
+    like the ids: by date for archives, by relevance for search results.
     """
+    ids = list(ids)
+    position = {pk: n for n, pk in enumerate(dict.fromkeys(ids))}
     articles = PUBLISHED_AMONG.instances(ids)
+    articles.sort(key=lambda article: position[article.pk])
     attach_listing(articles)
     return articles
 

@@ -12,13 +12,8 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from .. import structured_data
-from ..models import (
-    Article,
-    CategoryEntry,
-    Source,
-    SourceEntry,
-    TagEntry,
-)
+from ..models import Article, Source
+from ..models.archive_ids import category_ids, home_ids, source_ids, tag_ids
 from ..models.listing import category_by_slug, published_page
 from ..paginator import ArchivePaginator
 from ..text import excerpt
@@ -63,21 +58,22 @@ class ArticleListMixin:
         return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return self.filter_articles(Article.objects.published())
+        """The archive's article ids, in page order; a page loads only its own."""
+        return (
+            self.filter_articles(Article.objects.published())
+            .order_by("-published_at", "-pk")
+            .values_list("pk", flat=True)
+        )
 
     def filter_articles(self, articles):
         return articles
 
-    def listing_ids(self, articles):
-        """Return the ordered ids of the listed articles (an index answers this)."""
-        return articles.order_by("-published_at", "-pk").values_list("pk", flat=True)
-
     def get_paginator(self, queryset, per_page, **kwargs):
         return ArchivePaginator(
-            self.listing_ids(queryset),
+            queryset,
             per_page,
             load=published_page,
-            count_name=self.base_path(),
+            count_name=self.page_path(1),
             **kwargs,
         )
 
@@ -150,18 +146,16 @@ class ArticleListMixin:
 
 
 class IndexView(ArticleListMixin, ListView):
-    pass
+    def get_queryset(self):
+        return home_ids()
 
 
 class CategoryArchiveView(ArticleListMixin, ListView):
-    def filter_articles(self, articles):
+    def get_queryset(self):
         self.category = category_by_slug(self.kwargs["slug"])
         if self.category is None:
             raise Http404(_("No such category."))
-        return articles.in_category(self.category)
-
-    def listing_ids(self, articles):
-        return CategoryEntry.objects.listing_ids(self.category)
+        return category_ids(self.category)
 
     def archive_title(self):
         return _("Category Archives: %(name)s") % {"name": self.category.name}
@@ -177,12 +171,9 @@ class CategoryArchiveView(ArticleListMixin, ListView):
 
 
 class TagArchiveView(ArticleListMixin, ListView):
-    def filter_articles(self, articles):
+    def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return articles.filter(tags=self.tag)
-
-    def listing_ids(self, articles):
-        return TagEntry.objects.listing_ids(self.tag)
+        return tag_ids(self.tag)
 
     def archive_title(self):
         return _("Tag Archives: %(name)s") % {"name": self.tag.name}
@@ -195,14 +186,11 @@ class TagArchiveView(ArticleListMixin, ListView):
 
 
 class SourceArchiveView(ArticleListMixin, ListView):
-    def filter_articles(self, articles):
+    def get_queryset(self):
         self.source = get_object_or_404(
             Source.objects.select_related("language"), slug=self.kwargs["slug"]
         )
-        return articles.citing(self.source)
-
-    def listing_ids(self, articles):
-        return SourceEntry.objects.listing_ids(self.source)
+        return source_ids(self.source)
 
     def archive_title(self):
         return _("Source Archives: %(name)s") % {"name": self.source.name}

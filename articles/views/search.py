@@ -15,8 +15,9 @@ class SearchView(ArticleListMixin, ListView):
     def get_query(self) -> str:
         return " ".join(self.request.GET.get("q", "")[:MAX_QUERY_CHARS].split())
 
-    def filter_articles(self, articles):
-        return search_articles(self.get_query(), articles)
+    def get_queryset(self):
+        """Ids of the matching articles, best match first."""
+        return search_articles(self.get_query()).values_list("pk", flat=True)
 
     def page_path(self, number):
         query = self.get_query()

@@ -1,0 +1,60 @@
+"""The ordered article ids behind the home page and the category, tag, source archives.
+
+A page reads only its own slice of ids (an index range scan) through one query per
+archive kind, compiled once (``articles.models.prepared``), instead of building and
+compiling a sliced queryset on every request. The count comes from the ORM, and
+``ArchivePaginator`` caches it per content version.
+"""
+
+from django.utils import timezone
+
+from .filing import CategoryEntry, SourceEntry, TagEntry
+from .prepared import PreparedQuery
+
+
+def _published_ids(keys, now):
+    from .articles import Article
+
+    return (
+        Article.objects.published(now)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+
+
+PUBLISHED = PreparedQuery(_published_ids)
+IN_CATEGORY = PreparedQuery(
+    lambda keys, now: CategoryEntry.objects.listing_ids(keys[0], now)
+)
+TAGGED = PreparedQuery(lambda keys, now: TagEntry.objects.listing_ids(keys[0], now))
+CITING = PreparedQuery(lambda keys, now: SourceEntry.objects.listing_ids(keys[0], now))
+
+
+class ArchiveIds:
+    """An archive's article ids, newest first: counted or sliced, never read whole."""
+
+    def __init__(self, query: PreparedQuery, key: int = 0):
+        self.query = query
+        self.key = key
+
+    def count(self) -> int:
+        return self.query.build([self.key], timezone.now()).count()
+
+    def __getitem__(self, bounds: slice) -> list[int]:
+        return self.query.slice(self.key, bounds.start or 0, bounds.stop)
+
+
+def home_ids() -> ArchiveIds:
+    return ArchiveIds(PUBLISHED)
+
+
+def category_ids(category) -> ArchiveIds:
+    return ArchiveIds(IN_CATEGORY, category.pk)
+
+
+def tag_ids(tag) -> ArchiveIds:
+    return ArchiveIds(TAGGED, tag.pk)
+
+
+def source_ids(source) -> ArchiveIds:
+    return ArchiveIds(CITING, source.pk)
