@@ -127,11 +127,12 @@ def attach_listing(articles) -> None:
         + [link.language_id for link in links]
         + [source.language_id for source in new_sources],
     )
+    # Related objects go straight into Django's field cache, as select_related
+    # would put them, without the checks of assignment.
     for source in new_sources:
-        source.language = table.languages.get(source.language_id)
-
+        _cache(source, "language", table.languages.get(source.language_id))
     for article in articles:
-        article.language = table.languages.get(article.language_id)
+        _cache(article, "language", table.languages.get(article.language_id))
         article.listed_categories, article.listed_tags = [], []
         article.approved_links = []
     for article_id, category_id in filed:
@@ -142,16 +143,36 @@ def attach_listing(articles) -> None:
     for article_id, *tag in tagged:
         by_id[article_id].listed_tags.append(ListedTag(*tag))
     for link in links:
-        link.article = by_id[link.article_id]
-        link.source = table.sources.get(link.source_id)
-        link.language = table.languages.get(link.language_id)
-        link.article.approved_links.append(link)
+        article = by_id[link.article_id]
+        _cache(link, "article", article)
+        _cache(link, "source", table.sources.get(link.source_id))
+        _cache(link, "language", table.languages.get(link.language_id))
+        article.approved_links.append(link)
+
+
+def _cache(instance, name: str, value) -> None:
+    instance._meta.get_field(name).set_cached_value(instance, value)
+
+
+# What an archive entry (or a search result) shows of an article.
+ENTRY_FIELDS = [
+    "title",
+    "slug",
+    "lead",
+    "body",
+    "language",
+    "published_at",
+    "created_at",
+    "image",
+    "image_alt",
+    "image_renditions",
+]
 
 
 def _published_among(ids, now):
     from .articles import Article
 
-    return Article.objects.published(now).filter(pk__in=ids)
+    return Article.objects.published(now).filter(pk__in=ids).only(*ENTRY_FIELDS)
 
 
 PUBLISHED_AMONG = PreparedQuery(_published_among)
