@@ -238,6 +238,20 @@ class TestIndexMaintenance:
         assert len(found("电车")) == 3
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's query plan wording; see docs"
+)
+def test_sqlite_ranks_every_match_in_one_pass_of_the_index():
+    """bm25 comes from the joined index, not a subquery run again for each match."""
+    ArticleFactory(title="Robots", lead="x")
+    ids = search_articles("robots").values_list("pk", flat=True)
+    plan = ids[:10].explain()
+    assert "CORRELATED" not in plan, plan
+    assert plan.count("VIRTUAL TABLE") == 1, plan
+    assert "SEARCH articles_article USING INTEGER PRIMARY KEY" in plan, plan
+    assert list(ids) == [Article.objects.get().pk]
+
+
 class TestSearchPage:
     @pytest.mark.parametrize(
         "query",

@@ -65,15 +65,15 @@ def _match(query: Query) -> str:
 
 
 def search(articles, query: Query):
-    match = _match(query)
+    """Articles matching query, annotated with search_rank (higher is better).
+
+    The index is joined rather than consulted per article: FTS5 then computes each
+    match's bm25 once, where a correlated subquery re-ran the MATCH for every row
+    (2.2 s against 15 ms for a word in most of 10,000 articles).
+    """
     table = articles.model._meta.db_table
-    return articles.filter(
-        pk__in=RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", (match,))
-    ).annotate(
-        search_rank=RawSQL(
-            f"SELECT {_RANK} FROM {TABLE} "
-            f'WHERE {TABLE} MATCH %s AND rowid = "{table}"."id"',
-            (match,),
-            output_field=FloatField(),
-        )
-    )
+    return articles.extra(
+        tables=[TABLE],
+        where=[f'{TABLE}.rowid = "{table}"."id"', f"{TABLE} MATCH %s"],
+        params=[_match(query)],
+    ).annotate(search_rank=RawSQL(_RANK, (), output_field=FloatField()))
