@@ -5,11 +5,12 @@ from .cache import cached_count
 
 
 class ArchivePaginator(Paginator):
-    """Pages over an ordered queryset of article ids, loading only the page shown.
+    """Pages over ordered article ids, loading only the page shown.
 
-    The count is cached per content version under ``count_name``; a page costs one
-    query for its articles (the ids come from a LIMIT/OFFSET subquery that an index
-    answers) plus the prefetches of ``load``.
+    The ids are a values_list() queryset or an ``ArchiveIds``: anything with
+    ``count()`` and slicing. The count is cached per content version under
+    ``count_name``; a page costs one LIMIT/OFFSET query for its ids (an index answers
+    it) plus what ``load`` runs for those articles.
     """
 
     def __init__(self, ids, per_page, *, load, count_name, **kwargs):
