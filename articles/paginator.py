@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 from .cache import cached_count
+from .models.archive_ids import ArchiveIds
 
 
 class ArchivePaginator(Paginator):
@@ -26,4 +27,9 @@ class ArchivePaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        return self._get_page(self.load(self.object_list[bottom:top]), number, self)
+        ids = self.object_list
+        if isinstance(ids, ArchiveIds):
+            page_ids = ids.between(bottom, top, self.count)
+        else:
+            page_ids = ids[bottom:top]
+        return self._get_page(self.load(page_ids), number, self)

@@ -213,6 +213,24 @@ class TestPreparedQueries:
             assert ids.count() == 7
             for start, stop in [(0, 3), (3, 6), (6, 9), (9, 12), (2, 2)]:
                 assert ids[start:stop] == expected[start:stop], (start, stop)
+            for start, stop in [(0, 3), (2, 5), (3, 6), (4, 7), (6, 7), (0, 7)]:
+                assert ids.between(start, stop, 7) == expected[start:stop]
+
+    def test_deep_pages_are_read_from_the_nearer_end(self, client, settings, category):
+        """OFFSET skips rows one by one: the last page must not skip them all."""
+        settings.ARTICLES_PER_PAGE = 10
+        articles = fill(25, category)
+        client.get("/category/innovation/")  # count and tables cached
+        for url, expected, offset in [
+            ("/category/innovation/", articles[:10], "OFFSET 0"),
+            ("/category/innovation/page/2/", articles[10:20], "OFFSET 5"),
+            ("/category/innovation/page/3/", articles[20:], "OFFSET 0"),
+        ]:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert list(response.context_data["articles"]) == expected, url
+            ids_query = next(q["sql"] for q in queries if "LIMIT" in q["sql"])
+            assert ids_query.endswith(offset), (url, ids_query)
 
     def test_archive_ids_bind_the_current_time(self, category):
         due = ArticleFactory(categories=[category])
@@ -222,7 +240,7 @@ class TestPreparedQueries:
         )
         assert category_ids(category)[0:10] == [due.pk]
         in_two_hours = timezone.now() + datetime.timedelta(hours=2)
-        assert IN_CATEGORY.slice(category.pk, 0, 10, now=in_two_hours) == [
+        assert IN_CATEGORY.forward.slice(category.pk, 0, 10, now=in_two_hours) == [
             later.pk,
             due.pk,
         ]
