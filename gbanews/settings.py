@@ -254,6 +254,8 @@ TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
+# Ranking scores every match; a search matching more articles lists them newest first.
+SEARCH_RANKED_MAX = env_int("SEARCH_RANKED_MAX", 1000)
 FEED_ITEMS = env_int("FEED_ITEMS", 20)
 # Google News: the publication's name in the news sitemap.
 NEWS_PUBLICATION_NAME = os.environ.get("NEWS_PUBLICATION_NAME", SITE_NAME)

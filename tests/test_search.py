@@ -334,6 +334,31 @@ class TestSearchPage:
             "Ports news",
         ]
 
+    def test_a_query_matching_very_many_is_listed_newest_first(self, client, settings):
+        ArticleFactory(
+            title="Ports news",
+            lead="Cranes.",
+            body="<p>Drones inspect cranes.</p>",
+            published_at=days_ago(1),
+        )
+        ArticleFactory(
+            title="Drones over Shenzhen", lead="Cranes.", published_at=days_ago(9)
+        )
+        settings.SEARCH_RANKED_MAX = 1
+        response = client.get("/search/", {"q": "drones"})
+        assert [a.title for a in response.context_data["articles"]] == [
+            "Ports news",
+            "Drones over Shenzhen",
+        ]
+        assert "newest first" in response.content.decode()
+        settings.SEARCH_RANKED_MAX = 2
+        response = client.get("/search/", {"q": "drones"})
+        assert [a.title for a in response.context_data["articles"]] == [
+            "Drones over Shenzhen",
+            "Ports news",
+        ]
+        assert "newest first" not in response.content.decode()
+
     def test_each_query_is_counted_apart(self, client, settings):
         settings.ARTICLES_PER_PAGE = 1
         for days in range(1, 4):

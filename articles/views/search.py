@@ -1,8 +1,10 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
+from ..cache import cached_count
 from ..search import MAX_QUERY_CHARS, search_articles, snippet_for
 from .archives import ArticleListMixin
 
@@ -16,8 +18,18 @@ class SearchView(ArticleListMixin, ListView):
         return " ".join(self.request.GET.get("q", "")[:MAX_QUERY_CHARS].split())
 
     def get_queryset(self):
-        """Ids of the matching articles, best match first."""
-        return search_articles(self.get_query()).values_list("pk", flat=True)
+        """Ids of the matching articles: best match first, or newest first if many.
+
+        Ranking computes a score for every match, so a query matching more than
+        SEARCH_RANKED_MAX articles (a word found in most of them) is listed by date.
+        The count is the one the paginator shows, cached per query and content version.
+        """
+        matches = search_articles(self.get_query())
+        total = cached_count(self.page_path(1), matches)
+        self.ranked = total <= settings.SEARCH_RANKED_MAX
+        if not self.ranked:
+            matches = matches.order_by("-published_at", "-pk")
+        return matches.values_list("pk", flat=True)
 
     def page_path(self, number):
         query = self.get_query()
@@ -40,5 +52,6 @@ class SearchView(ArticleListMixin, ListView):
                 for article in context["page_obj"].object_list
             ],
             robots="noindex, follow",
+            newest_first=not self.ranked,
         )
         return context
