@@ -36,10 +36,17 @@ from articles.models.listing import FILED, LINKS, PUBLISHED_AMONG, TAGGED
 PER_PAGE = settings.ARTICLES_PER_PAGE
 
 
-def page(ids, number):
-    """The ids query of one page, as the archive views run it (LIMIT/OFFSET)."""
-    bottom = (number - 1) * PER_PAGE
-    return ids[bottom : bottom + PER_PAGE]
+def page(ids, number, total):
+    """The ids query of one page as the archive views run it (LIMIT/OFFSET).
+
+    Home, category, tag and source archives read a page in the second half from the
+    other end (``ArchiveIds.between``); date archives always read forward.
+    """
+    start = (number - 1) * PER_PAGE
+    stop = min(start + PER_PAGE, total)
+    if start <= total - stop:
+        return ids[start:stop]
+    return ids.reverse()[max(total - stop, 0) : total - start]
 
 
 def median_ms(fn, runs=30):
@@ -58,30 +65,45 @@ def main():
     published = Article.objects.published()
     home_ids = published.order_by("-published_at", "-pk").values_list("pk", flat=True)
     tech_ids = CategoryEntry.objects.listing_ids(technology)
-    tech_last = -(-tech_ids.count() // PER_PAGE)
-    home_last = -(-home_ids.count() // PER_PAGE)
     tag_ids = TagEntry.objects.listing_ids(tag)
-    tag_last = -(-tag_ids.count() // PER_PAGE)
     source_ids = SourceEntry.objects.listing_ids(source)
-    source_last = -(-source_ids.count() // PER_PAGE)
+    totals = {
+        name: ids.count()
+        for name, ids in [
+            ("home", home_ids),
+            ("tech", tech_ids),
+            ("tag", tag_ids),
+            ("source", source_ids),
+        ]
+    }
+    home_last, tech_last, tag_last, source_last = (
+        -(-total // PER_PAGE) for total in totals.values()
+    )
     may = timezone.make_aware(datetime.datetime(2024, 5, 1))
     month_ids = home_ids.filter(
         published_at__gte=may, published_at__lt=may + datetime.timedelta(days=31)
     )
     article = published.order_by("pk")[published.count() // 2]
     queries = {
-        "home ids, page 1": page(home_ids, 1),
-        f"home ids, last page ({home_last})": page(home_ids, home_last),
-        "category technology ids, page 1": page(tech_ids, 1),
-        f"category technology ids, last page ({tech_last})": page(tech_ids, tech_last),
-        "category count": tech_ids,
-        f"tag {tag.slug} ids, page 1": page(tag_ids, 1),
-        f"tag {tag.slug} ids, last page ({tag_last})": page(tag_ids, tag_last),
-        f"source {source.slug} ids, page 1": page(source_ids, 1),
-        f"source {source.slug} ids, last page ({source_last})": page(
-            source_ids, source_last
+        "home ids, page 1": page(home_ids, 1, totals["home"]),
+        f"home ids, middle page ({home_last // 2})": page(
+            home_ids, home_last // 2, totals["home"]
         ),
-        "month 2024-05 ids, page 1": page(month_ids, 1),
+        f"home ids, last page ({home_last})": page(home_ids, home_last, totals["home"]),
+        "category technology ids, page 1": page(tech_ids, 1, totals["tech"]),
+        f"category technology ids, last page ({tech_last})": page(
+            tech_ids, tech_last, totals["tech"]
+        ),
+        "category count": tech_ids,
+        f"tag {tag.slug} ids, page 1": page(tag_ids, 1, totals["tag"]),
+        f"tag {tag.slug} ids, last page ({tag_last})": page(
+            tag_ids, tag_last, totals["tag"]
+        ),
+        f"source {source.slug} ids, page 1": page(source_ids, 1, totals["source"]),
+        f"source {source.slug} ids, last page ({source_last})": page(
+            source_ids, source_last, totals["source"]
+        ),
+        "month 2024-05 ids, page 1": page(month_ids, 1, month_ids.count()),
         "article by slug": Article.objects.for_detail()
         .published()
         .filter(slug=article.slug),
