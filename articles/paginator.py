@@ -2,16 +2,15 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 from .cache import cached_count
-from .models.archive_ids import ArchiveIds
 
 
 class ArchivePaginator(Paginator):
     """Pages over ordered article ids, loading only the page shown.
 
     The ids are a values_list() queryset or an ``ArchiveIds``: anything with
-    ``count()`` and slicing. The count is cached per content version under
-    ``count_name``; a page costs one LIMIT/OFFSET query for its ids (an index answers
-    it) plus what ``load`` runs for those articles.
+    ``count()``, slicing and ``reverse()``. The count is cached per content version
+    under ``count_name``; a page costs one LIMIT/OFFSET query for its ids (an index
+    answers it) plus what ``load`` runs for those articles.
     """
 
     def __init__(self, ids, per_page, *, load, count_name, **kwargs):
@@ -27,9 +26,17 @@ class ArchivePaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ids = self.object_list
-        if isinstance(ids, ArchiveIds):
-            page_ids = ids.between(bottom, top, self.count)
-        else:
-            page_ids = ids[bottom:top]
-        return self._get_page(self.load(page_ids), number, self)
+        rows, backwards = page_slice(self.object_list, bottom, top, self.count)
+        ids = list(rows)
+        return self._get_page(self.load(ids[::-1] if backwards else ids), number, self)
+
+
+def page_slice(ids, start: int, stop: int, total: int):
+    """Return (rows, backwards): rows start to stop of ids, read from the nearer end.
+
+    OFFSET skips rows one by one, so a page in the second half of the archive is
+    taken from ``ids.reverse()``; backwards says its rows come last one first.
+    """
+    if start <= total - stop:
+        return ids[start:stop], False
+    return ids.reverse()[max(total - stop, 0) : total - start], True

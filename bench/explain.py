@@ -32,21 +32,15 @@ from articles.models import (
     TagEntry,
 )
 from articles.models.listing import FILED, LINKS, PUBLISHED_AMONG, TAGGED
+from articles.paginator import page_slice
 
 PER_PAGE = settings.ARTICLES_PER_PAGE
 
 
 def page(ids, number, total):
-    """The ids query of one page as the archive views run it (LIMIT/OFFSET).
-
-    Home, category, tag and source archives read a page in the second half from the
-    other end (``ArchiveIds.between``); date archives always read forward.
-    """
+    """The ids query of one page as ArchivePaginator runs it (from the nearer end)."""
     start = (number - 1) * PER_PAGE
-    stop = min(start + PER_PAGE, total)
-    if start <= total - stop:
-        return ids[start:stop]
-    return ids.reverse()[max(total - stop, 0) : total - start]
+    return page_slice(ids, start, min(start + PER_PAGE, total), total)[0]
 
 
 def median_ms(fn, runs=30):

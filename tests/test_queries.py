@@ -213,8 +213,9 @@ class TestPreparedQueries:
             assert ids.count() == 7
             for start, stop in [(0, 3), (3, 6), (6, 9), (9, 12), (2, 2)]:
                 assert ids[start:stop] == expected[start:stop], (start, stop)
-            for start, stop in [(0, 3), (2, 5), (3, 6), (4, 7), (6, 7), (0, 7)]:
-                assert ids.between(start, stop, 7) == expected[start:stop]
+            backwards = expected[::-1]
+            for start, stop in [(0, 3), (2, 5), (4, 7), (6, 9)]:
+                assert ids.reverse()[start:stop] == backwards[start:stop]
 
     def test_deep_pages_are_read_from_the_nearer_end(self, client, settings, category):
         """OFFSET skips rows one by one: the last page must not skip them all."""
@@ -240,7 +241,7 @@ class TestPreparedQueries:
         )
         assert category_ids(category)[0:10] == [due.pk]
         in_two_hours = timezone.now() + datetime.timedelta(hours=2)
-        assert IN_CATEGORY.forward.slice(category.pk, 0, 10, now=in_two_hours) == [
+        assert IN_CATEGORY[0].slice(category.pk, 0, 10, now=in_two_hours) == [
             later.pk,
             due.pk,
         ]

@@ -3,9 +3,8 @@
 A page reads only its own slice of ids (an index range scan) through one query per
 archive kind, compiled once (``articles.models.prepared``), instead of building and
 compiling a sliced queryset on every request. The count comes from the ORM, and
-``ArchivePaginator`` caches it per content version. Knowing the count, a page in the
-second half of an archive is read from the other end: OFFSET costs in proportion to the
-rows it skips, so the last page of a large archive costs what the first one does.
+``ArchivePaginator`` caches it per content version and reads a page in the second half
+of an archive from the other end, through ``reverse()``.
 """
 
 from django.utils import timezone
@@ -24,41 +23,35 @@ def _published_ids(keys, now):
     )
 
 
-class BothWays:
+def _both_ways(build) -> tuple[PreparedQuery, PreparedQuery]:
     """An ordered ids query, compiled in its own order and in the reverse one."""
-
-    def __init__(self, build):
-        self.forward = PreparedQuery(build)
-        self.backward = PreparedQuery(lambda keys, now: build(keys, now).reverse())
+    return PreparedQuery(build), PreparedQuery(lambda k, now: build(k, now).reverse())
 
 
-PUBLISHED = BothWays(_published_ids)
-IN_CATEGORY = BothWays(
+PUBLISHED = _both_ways(_published_ids)
+IN_CATEGORY = _both_ways(
     lambda keys, now: CategoryEntry.objects.listing_ids(keys[0], now)
 )
-TAGGED = BothWays(lambda keys, now: TagEntry.objects.listing_ids(keys[0], now))
-CITING = BothWays(lambda keys, now: SourceEntry.objects.listing_ids(keys[0], now))
+TAGGED = _both_ways(lambda keys, now: TagEntry.objects.listing_ids(keys[0], now))
+CITING = _both_ways(lambda keys, now: SourceEntry.objects.listing_ids(keys[0], now))
 
 
 class ArchiveIds:
-    """An archive's article ids, newest first: counted or sliced, never read whole."""
+    """An archive's article ids, newest first: counted, sliced or reversed like a
+    values_list() queryset, never read whole."""
 
-    def __init__(self, query: BothWays, key: int = 0):
-        self.query = query
+    def __init__(self, queries: tuple[PreparedQuery, PreparedQuery], key: int = 0):
+        self.queries = queries
         self.key = key
 
     def count(self) -> int:
-        return self.query.forward.build([self.key], timezone.now()).count()
+        return self.queries[0].build([self.key], timezone.now()).count()
 
     def __getitem__(self, bounds: slice) -> list[int]:
-        return self.query.forward.slice(self.key, bounds.start or 0, bounds.stop)
+        return self.queries[0].slice(self.key, bounds.start or 0, bounds.stop)
 
-    def between(self, start: int, stop: int, total: int) -> list[int]:
-        """Ids start to stop (of total), read from the nearer end of the archive."""
-        if start <= total - stop:
-            return self[start:stop]
-        backward = self.query.backward
-        return backward.slice(self.key, max(total - stop, 0), total - start)[::-1]
+    def reverse(self) -> "ArchiveIds":
+        return ArchiveIds(self.queries[::-1], self.key)
 
 
 def home_ids() -> ArchiveIds:
