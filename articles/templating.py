@@ -71,6 +71,9 @@ def picture_data(article) -> dict | None:
     return images.picture(article.image_renditions or {})
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+
+
 def linebreaks(value) -> Markup:
     """Plain text as escaped HTML paragraphs, like Django's ``linebreaks`` filter.
 
@@ -83,9 +86,6 @@ def linebreaks(value) -> Markup:
             for paragraph in _PARAGRAPH_BREAK.split(text)
         )
     )
-
-
-_PARAGRAPH_BREAK = re.compile(r"\n{2,}")
 
 
 def read_more(link) -> Markup:

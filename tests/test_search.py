@@ -33,6 +33,19 @@ def days_ago(days):
     return timezone.now() - datetime.timedelta(days=days)
 
 
+def drones_in_body_and_in_older_title():
+    """The word "drones" in a recent article's body and in an older one's title."""
+    ArticleFactory(
+        title="Ports news",
+        lead="Cranes.",
+        body="<p>Drones inspect cranes.</p>",
+        published_at=days_ago(1),
+    )
+    ArticleFactory(
+        title="Drones over Shenzhen", lead="Cranes.", published_at=days_ago(9)
+    )
+
+
 def found(query):
     return [article.title for article in search_articles(query)]
 
@@ -55,15 +68,7 @@ class TestEnglish:
         assert found("companies") == ["One company listed"]
 
     def test_title_match_ranks_above_body_match(self):
-        ArticleFactory(
-            title="Ports news",
-            lead="Cranes.",
-            body="<p>Drones inspect cranes.</p>",
-            published_at=days_ago(1),
-        )
-        ArticleFactory(
-            title="Drones over Shenzhen", lead="Cranes.", published_at=days_ago(9)
-        )
+        drones_in_body_and_in_older_title()
         assert found("drones") == ["Drones over Shenzhen", "Ports news"]
 
     def test_equal_relevance_is_ordered_by_recency(self):
@@ -319,15 +324,7 @@ class TestSearchPage:
         assert redirect["Location"] == "/search/?q=ferry"
 
     def test_results_page_lists_the_best_match_first(self, client):
-        ArticleFactory(
-            title="Ports news",
-            lead="Cranes.",
-            body="<p>Drones inspect cranes.</p>",
-            published_at=days_ago(1),
-        )
-        ArticleFactory(
-            title="Drones over Shenzhen", lead="Cranes.", published_at=days_ago(9)
-        )
+        drones_in_body_and_in_older_title()
         response = client.get("/search/", {"q": "drones"})
         assert [a.title for a in response.context_data["articles"]] == [
             "Drones over Shenzhen",
@@ -335,15 +332,7 @@ class TestSearchPage:
         ]
 
     def test_a_query_matching_very_many_is_listed_newest_first(self, client, settings):
-        ArticleFactory(
-            title="Ports news",
-            lead="Cranes.",
-            body="<p>Drones inspect cranes.</p>",
-            published_at=days_ago(1),
-        )
-        ArticleFactory(
-            title="Drones over Shenzhen", lead="Cranes.", published_at=days_ago(9)
-        )
+        drones_in_body_and_in_older_title()
         settings.SEARCH_RANKED_MAX = 1
         response = client.get("/search/", {"q": "drones"})
         assert [a.title for a in response.context_data["articles"]] == [

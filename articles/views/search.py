@@ -25,11 +25,16 @@ class SearchView(ArticleListMixin, ListView):
         The count is the one the paginator shows, cached per query and content version.
         """
         matches = search_articles(self.get_query())
-        total = cached_count(self.page_path(1), matches)
-        self.ranked = total <= settings.SEARCH_RANKED_MAX
+        self.total = cached_count(self.page_path(1), matches)
+        self.ranked = self.total <= settings.SEARCH_RANKED_MAX
         if not self.ranked:
             matches = matches.order_by("-published_at", "-pk")
         return matches.values_list("pk", flat=True)
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.count = self.total  # counted (and cached) by get_queryset
+        return paginator
 
     def page_path(self, number):
         query = self.get_query()
