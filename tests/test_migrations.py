@@ -1,0 +1,57 @@
+"""The migration history is linear and gives the schema the models describe."""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+pytestmark = pytest.mark.django_db
+
+
+def test_history_is_linear():
+    loader = MigrationLoader(connection)
+    names = sorted(name for app, name in loader.disk_migrations if app == "articles")
+    assert names == ["0001_initial", "0002_search_structures", "0003_role_groups"]
+    assert loader.graph.leaf_nodes("articles") == [("articles", "0003_role_groups")]
+    for name in names:
+        migration = loader.disk_migrations[("articles", name)]
+        local = [dep for dep in migration.dependencies if dep[0] == "articles"]
+        assert len(local) <= 1, f"{name} merges branches"
+
+
+def test_models_need_no_new_migration():
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        m
+        for m in apps.get_app_config("articles").get_models()
+        if m._meta.managed and not m._meta.proxy
+    ],
+    ids=lambda m: m.__name__,
+)
+def test_applied_schema_matches_the_model(model):
+    """Every concrete field is a column, nullable as declared; every named index
+    and constraint of the model exists in the database."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        columns = {
+            col.name: col
+            for col in connection.introspection.get_table_description(cursor, table)
+        }
+        constraints = connection.introspection.get_constraints(cursor, table)
+    fields = {f.column: f for f in model._meta.local_concrete_fields}
+    assert set(columns) == set(fields)
+    for column, field in fields.items():
+        assert bool(columns[column].null_ok) == field.null, column
+    declared = {index.name for index in model._meta.indexes} | {
+        constraint.name for constraint in model._meta.constraints
+    }
+    assert declared <= set(constraints)
