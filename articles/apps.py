@@ -7,8 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "News"
 
     def ready(self):
-        from . import receivers
+        from . import invalidation
         from .search import signals
 
-        receivers.connect()
+        invalidation.connect()
         signals.connect()

@@ -4,7 +4,6 @@ import mimetypes
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -12,8 +11,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from .freshness import HOME, Freshness, article_key, list_key
 from .models import Article, Category
 from .urls_absolute import absolute_url
+from .views.archives import find_by_slug
 
 
 class ContentEncodedRssFeed(Rss201rev2Feed):
@@ -55,13 +56,25 @@ class LatestArticlesFeed(Feed):
         return absolute_url(reverse("articles:feed"))
 
     def get_object(self, request, *args, **kwargs):
-        # Cached on the request: the conditional-GET check reads it first.
+        """The feed's category or tag (None for the site's feed).
+
+        Cached on the request: the conditional-GET check reads it first. The stamps
+        of the archive and of the items listed are read before the items are.
+        """
         if not hasattr(request, "_feed_object"):
-            request._feed_object = self.find_object(**kwargs)
+            obj = self.find_object(**kwargs)
+            freshness = Freshness.of(request)
+            freshness.depend_on(self.list_key(obj))
+            ids = self.visible(obj).values_list("pk", flat=True)[: settings.FEED_ITEMS]
+            freshness.depend_on(*(article_key(pk) for pk in ids))
+            request._feed_object = obj
         return request._feed_object
 
     def find_object(self, **kwargs):
         return None
+
+    def list_key(self, obj) -> str:
+        return HOME
 
     def filter_articles(self, articles, obj):
         return articles
@@ -140,7 +153,10 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 class CategoryFeed(LatestArticlesFeed):
     def find_object(self, slug):
-        return get_object_or_404(Category, slug=slug)
+        return find_by_slug(Category.objects.all(), slug)
+
+    def list_key(self, obj):
+        return list_key("category", obj.pk)
 
     def title(self, obj):
         return f"{settings.SITE_NAME} » {obj.name}"
@@ -168,7 +184,10 @@ class CategoryAtomFeed(CategoryFeed):
 
 class TagFeed(LatestArticlesFeed):
     def find_object(self, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return find_by_slug(Tag.objects.all(), slug)
+
+    def list_key(self, obj):
+        return list_key("tag", obj.pk)
 
     def title(self, obj):
         return f"{settings.SITE_NAME} » {obj.name}"

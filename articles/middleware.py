@@ -1,3 +1,4 @@
+import dataclasses
 import time
 
 from django.conf import settings
@@ -10,16 +11,41 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 
-from .cache import cache_get, cache_set, content_version, is_anonymous_reader, page_key
+from .freshness import (
+    Freshness,
+    cache_get,
+    cache_set,
+    current,
+    digest,
+    is_anonymous_reader,
+)
 
 _UNCACHEABLE = ("private", "no-cache", "no-store", "max-age=0")
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredPage:
+    """A page as the cache keeps it, with the stamp versions it was built from."""
+
+    content: bytes
+    headers: list[tuple[str, str]]
+    versions: dict[str, int]
+    expires: float
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.content)
+        for name, value in self.headers:
+            response[name] = value
+        return response
 
 
 class PageCacheMiddleware:
     """Serve anonymous readers whole pages from the cache, with HTTP caching headers.
 
-    Requests with a session cookie (logged-in staff) and non-GET requests pass
-    straight through. ``PAGE_CACHE_SECONDS = 0`` turns off storing pages; the
+    A stored page is served while the stamps it was built from are current (one
+    indexed read; see ``articles/freshness.py``) and no scheduled article has come
+    due since. Requests with a session cookie (logged-in staff) and non-GET requests
+    pass straight through. ``PAGE_CACHE_SECONDS = 0`` turns off storing pages; the
     ETag, Last-Modified and short Cache-Control headers stay.
     """
 
@@ -29,13 +55,16 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or not is_anonymous_reader(request):
             return self.get_response(request)
-        version = content_version()
-        key = page_key(version, request) if settings.PAGE_CACHE_SECONDS > 0 else None
+        key = page_key(request) if settings.PAGE_CACHE_SECONDS > 0 else None
         stored = cache_get(key) if key else None
-        if stored is not None:
-            response = thaw(stored)
+        now = time.time()
+        if stored is not None and stored.expires > now and current(stored.versions):
+            response = stored.response()
             response["X-Page-Cache"] = "hit"
+            expires = stored.expires
         else:
+            # The versions are read before the view reads any content.
+            freshness = Freshness.of(request)
             response = self.get_response(request)
             if not is_public(response):
                 return response
@@ -43,21 +72,25 @@ class PageCacheMiddleware:
             if not response.has_header("ETag"):
                 set_response_etag(response)
             if not response.has_header("Last-Modified"):
-                response["Last-Modified"] = http_date(version.changed_at)
-            if key and request.method == "GET":
-                lifetime = version.seconds_left(settings.PAGE_CACHE_SECONDS)
-                if lifetime > 0:
-                    cache_set(key, freeze(response), lifetime)
+                response["Last-Modified"] = http_date(now)
+            lifetime = freshness.seconds_left(settings.PAGE_CACHE_SECONDS)
+            expires = now + freshness.seconds_left(settings.PAGE_MAX_AGE)
+            if key and request.method == "GET" and lifetime > 0:
+                expires = now + lifetime
+                cache_set(key, freeze(response, freshness, expires), lifetime)
                 response["X-Page-Cache"] = "miss"
-        patch_cache_control(
-            response, public=True, max_age=version.seconds_left(settings.PAGE_MAX_AGE)
-        )
+        max_age = max(0, min(settings.PAGE_MAX_AGE, int(expires - now)))
+        patch_cache_control(response, public=True, max_age=max_age)
         return get_conditional_response(
             request,
             etag=response["ETag"],
             last_modified=parse_http_date_safe(response["Last-Modified"]),
             response=response,
         )
+
+
+def page_key(request) -> str:
+    return f"articles:page:{digest(request.get_host() + request.get_full_path())}"
 
 
 def is_public(response) -> bool:
@@ -70,18 +103,10 @@ def is_public(response) -> bool:
     return not any(word in control for word in _UNCACHEABLE)
 
 
-def freeze(response) -> tuple:
+def freeze(response, freshness: Freshness, expires: float) -> StoredPage:
     headers = [
         (name, value)
         for name, value in response.items()
         if name.lower() not in ("cache-control", "x-page-cache")
     ]
-    return (response.content, headers, time.time())
-
-
-def thaw(stored) -> HttpResponse:
-    content, headers, _stored_at = stored
-    response = HttpResponse(content)
-    for name, value in headers:
-        response[name] = value
-    return response
+    return StoredPage(response.content, headers, freshness.dependencies(), expires)

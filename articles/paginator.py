@@ -1,26 +1,23 @@
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from .cache import cached_count
-
 
 class ArchivePaginator(Paginator):
-    """Pages over ordered article ids, loading only the page shown.
+    """Pages over an archive's ordered article ids, loading only the page shown.
 
-    The ids are a values_list() queryset or an ``ArchiveIds``: anything with
-    ``count()``, slicing and ``reverse()``. The count is cached per content version
-    under ``count_name``; a page costs one LIMIT/OFFSET query for its ids (an index
-    answers it) plus what ``load`` runs for those articles.
+    ``ids`` is a values_list() queryset of article ids; ``count`` returns how many
+    there are (the views cache it); ``load`` turns a page's ids into what the page
+    shows. A page costs one LIMIT/OFFSET query for its ids, which an index answers.
     """
 
-    def __init__(self, ids, per_page, *, load, count_name, **kwargs):
+    def __init__(self, ids, per_page, *, load, count, **kwargs):
         super().__init__(ids, per_page, **kwargs)
         self.load = load
-        self.count_name = count_name
+        self.count_ids = count
 
     @cached_property
     def count(self):
-        return cached_count(self.count_name, self.object_list)
+        return self.count_ids()
 
     def page(self, number):
         number = self.validate_number(number)

@@ -167,6 +167,38 @@ def to_ms(value):
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
+# Saves one article outside Technology once a second for the given seconds.
+EDITOR = """
+import sys, time
+from articles.models import Article
+article = (
+    Article.objects.published().exclude(categories__slug="technology").order_by("pk")
+    .first()
+)
+title = article.title
+stop = time.monotonic() + float(sys.argv[-1])
+n = 0
+while time.monotonic() < stop:
+    n += 1
+    article.title = f"{title} ({n})"
+    article.save()
+    time.sleep(1)
+article.title = title
+article.save()
+print(f"editor: {n} saves of article {article.pk}")
+"""
+
+
+def edit_while(url, seconds):
+    """Start a process that saves an article in another category every second."""
+    env = site_env(url, 0)
+    return subprocess.Popen(
+        [PYTHON, "-c", "import django; django.setup();" + EDITOR, str(seconds)],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "gbanews.settings"},
+    )
+
+
 def load(pages, url, args):
     results = {}
     for mode, seconds in (("cold", 0), ("warm", 300)):
@@ -190,6 +222,27 @@ def load(pages, url, args):
                 r = results[(mode, name)]
                 print(
                     f"  {mode:4} {name:13} {r['rps']:8.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms",
+                    flush=True,
+                )
+            if mode == "warm" and args.edits:
+                # Reads during edits: the cache must keep unrelated pages.
+                target = f"http://127.0.0.1:{args.port}{pages['archive-p1']['path']}"
+                editor = edit_while(url, args.rounds * (args.duration + 1) + 2)
+                time.sleep(1)
+                rounds = [
+                    wrk(target, args.duration, args.connections)
+                    for _ in range(args.rounds)
+                ]
+                editor.wait()
+                r = results[("edits", "archive-p1")] = {
+                    "rps": statistics.median(r[0] for r in rounds),
+                    "p50": statistics.median(r[1] for r in rounds),
+                    "p99": statistics.median(r[2] for r in rounds),
+                    "errors": sum(r[3] for r in rounds),
+                }
+                print(
+                    f"  warm archive-p1 during edits {r['rps']:8.0f} req/s  "
+                    f"p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms",
                     flush=True,
                 )
         finally:
@@ -224,6 +277,13 @@ def main():
         "--port", type=int, default=int(os.environ.get("BENCH_PORT", 8070))
     )
     parser.add_argument("--only", choices=["sqlite", "postgres"], default=None)
+    parser.add_argument(
+        "--no-edits",
+        dest="edits",
+        action="store_false",
+        help="skip reads during edits (warm category page 1 while an article in "
+        "another category is saved once a second)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(

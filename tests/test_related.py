@@ -91,5 +91,5 @@ def test_related_articles_cost_at_most_two_queries(
         ArticleFactory(categories=[category], tags=[f"t{i % 10}"])
     loaded = Article.objects.for_listing().get(pk=main.pk)
     with django_assert_max_num_queries(2):
-        related = Article.objects.published().related_to(loaded, limit=5)
+        related = Article.objects.published().related_ids(loaded, limit=5)
     assert len(related) == min(n, 5)

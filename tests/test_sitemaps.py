@@ -128,9 +128,9 @@ def test_sitemap_queries_do_not_grow(
 ):
     for i in range(n):
         ArticleFactory(categories=[category], tags=[f"tag-{i}"])
-    # index: count + latest lastmod for each of three sections, and the page
-    # cache's next-scheduled-article bound
-    with django_assert_max_num_queries(7):
+    # index: count + latest lastmod for each of three sections, the cache stamps
+    # and the next-scheduled-article bound
+    with django_assert_max_num_queries(8):
         client.get(url)
 
 
@@ -185,8 +185,9 @@ class TestNewsSitemap:
         self, client, category, django_assert_max_num_queries, n
     ):
         ArticleFactory.create_batch(n, categories=[category], tags=["x"])
-        # 4 for the sitemap, 1 for the page cache's next-scheduled-article bound
-        with django_assert_max_num_queries(5):
+        # 4 for the sitemap, 1 for the cache stamps, 1 for the next-scheduled-article
+        # bound
+        with django_assert_max_num_queries(6):
             root = xml(client, "/news-sitemap.xml")
         assert len(root.findall("sm:url", NS)) == n
 

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     """Create the Authors, Editors and Moderators groups from articles/roles.py."""
 
     dependencies = [
-        ("articles", "0002_search_structures"),
+        ("articles", "0002_search_and_stamps"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 

@@ -6,6 +6,7 @@ from .filing import CategoryEntry, SourceEntry, TagEntry
 from .links import SourceLink, SourceLinkQuerySet
 from .moderation import SourceLinkDecision, SourceLinkModeration
 from .redirects import ArticleRedirect
+from .stamps import Stamp
 from .taxonomy import Category, Language, Source
 from .workflow import AuditEntry, PreviewLink, PreviewLinkUse
 
@@ -41,5 +42,6 @@ __all__ = [
     "SourceLinkDecision",
     "SourceLinkModeration",
     "SourceLinkQuerySet",
+    "Stamp",
     "TagEntry",
 ]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,6 @@ from ..urls_absolute import reverse_once
 from .actors import actor_field
 from .filing import CategoryEntry, TagEntry
 from .links import SourceLink
-from .listing import ListingIterable
 from .redirects import ArticleRedirect
 from .taxonomy import Category, Language
 
@@ -76,36 +75,43 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self) -> "ArticleQuerySet":
         """Load everything an archive entry shows, in a fixed number of queries.
 
-        Templates read ``listed_categories``, ``listed_tags`` and ``approved_links``
-        (see ``articles.models.listing``).
+        Templates read ``listed_categories``, ``listed_tags`` and ``approved_links``.
+        (taggit's manager takes no custom prefetch queryset, so tags are sorted here.)
         """
-        clone = self._chain()
-        clone._iterable_class = ListingIterable
-        return clone
+        return self.select_related("language").prefetch_related(
+            Prefetch("categories", to_attr="listed_categories"),
+            "tags",
+            Prefetch(
+                "source_links",
+                queryset=SourceLink.objects.approved()
+                .select_related("source__language", "language")
+                .order_by("pk"),
+                to_attr="approved_links",
+            ),
+        )
 
     def for_detail(self) -> "ArticleQuerySet":
         return self.for_listing().select_related("author")
 
-    def related_to(self, article, limit: int = 5) -> list["Article"]:
+    def related_ids(self, article, limit: int = 5) -> list[int]:
         """Up to limit others sharing the most tags, then categories, newest first.
 
         Counts come from the derived archive entries, so the candidates are a few
         hundred index rows rather than a join over every article. Sharing a tag
         always ranks above sharing only a category, so the second query runs only
         when fewer than limit articles share a tag. Reads the article's tags and
-        categories from its for_listing() prefetch; loads only what a link to each
-        related article shows.
+        categories from its for_listing() prefetch.
         """
         tag_ids = [tag.pk for tag in article.listed_tags]
         category_ids = [category.pk for category in article.listed_categories]
         ranked = (
             self.exclude(pk=article.pk)
-            .only("title", "slug", "published_at", "created_at")
             .annotate(
                 shared_tags=_shared(TagEntry, "tag_id", tag_ids),
                 shared_categories=_shared(CategoryEntry, "category_id", category_ids),
             )
             .order_by("-shared_tags", "-shared_categories", "-published_at", "-pk")
+            .values_list("pk", flat=True)
         )
         found = []
         if tag_ids:
@@ -115,10 +121,16 @@ class ArticleQuerySet(models.QuerySet):
             by_category = CategoryEntry.objects.filter(
                 category_id__in=category_ids
             ).values("article_id")
-            found += ranked.filter(pk__in=by_category).exclude(
-                pk__in=[other.pk for other in found]
-            )[: limit - len(found)]
+            found += ranked.filter(pk__in=by_category).exclude(pk__in=found)[
+                : limit - len(found)
+            ]
         return found
+
+    def in_order(self, ids) -> list["Article"]:
+        """The articles among ids, in the order of ids (by date, or by relevance)."""
+        ids = list(ids)
+        found = self.in_bulk(ids)
+        return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
 
 class Article(models.Model):
@@ -317,6 +329,11 @@ class Article(models.Model):
 
     def tag_names_from_tags(self) -> str:
         return "\n".join(sorted((tag.name for tag in self.tags.all()), key=str.lower))
+
+    @property
+    def listed_tags(self) -> list:
+        """The tags in name order, from for_listing()'s prefetch."""
+        return sorted(self.tags.all(), key=lambda tag: tag.name)
 
     @property
     def has_more(self) -> bool:

@@ -3,7 +3,7 @@
 An entry exists for each category (tag, cited source) of each published article
 and carries the article's ``published_at``, so an archive page, at any depth, is
 one range scan of one index and its count is an index-only count. Entries are
-rebuilt from the articles whenever those change (see ``articles/receivers.py``);
+rebuilt from the articles whenever those change (see ``articles/invalidation.py``);
 the archive views still pass the ids through ``Article.objects.published()``.
 """
 
@@ -34,29 +34,40 @@ class EntryQuerySet(models.QuerySet):
             .values_list("article_id", flat=True)
         )
 
-    def rebuild(self, article_ids=None, batch_size: int = 5000) -> int:
-        """Recreate the entries of the given articles (all when None)."""
+    def rebuild(self, article_ids=None, batch_size: int = 5000) -> set | None:
+        """Recreate the entries of the given articles (all when None).
+
+        Returns the keys (category, tag or source ids) whose entries changed, so
+        that only their archives are retired; None after a rebuild of everything.
+        """
+        key_field = self.model.key_field
         if article_ids is not None:
             article_ids = list(article_ids)
-            self.filter(article_id__in=article_ids).delete()
+            mine = self.filter(article_id__in=article_ids)
+            before = set(mine.values_list(key_field, "article_id", "visible_from"))
+            mine.delete()
         else:
+            before = None
             self.all().delete()
-        created = 0
+        after = set()
         batch = []
         for article_id, key, published_at in self.sources(article_ids):
+            after.add((key, article_id, published_at))
             batch.append(
                 self.model(
                     article_id=article_id,
                     visible_from=published_at,
-                    **{self.model.key_field: key},
+                    **{key_field: key},
                 )
             )
             if len(batch) >= batch_size:
-                created += len(self.bulk_create(batch))
+                self.bulk_create(batch)
                 batch = []
         if batch:
-            created += len(self.bulk_create(batch))
-        return created
+            self.bulk_create(batch)
+        if before is None:
+            return None
+        return {key for key, _article, _time in before ^ after}
 
 
 class CategoryEntryQuerySet(EntryQuerySet):

@@ -2,9 +2,10 @@ import datetime
 import re
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import InvalidPage
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,9 +13,9 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from .. import structured_data
-from ..models import Article, Source
-from ..models.archive_ids import category_ids, home_ids, source_ids, tag_ids
-from ..models.listing import category_by_slug, published_page
+from ..entries import render_entries
+from ..freshness import HOME, Freshness, list_key
+from ..models import Article, Category, CategoryEntry, Source, SourceEntry, TagEntry
 from ..paginator import ArchivePaginator
 from ..text import excerpt
 from ..urls_absolute import absolute_url, archive_url
@@ -41,8 +42,27 @@ def feed_pair(name: str, kind: str, slug: str) -> list[tuple[str, str, str]]:
     ]
 
 
+def find_by_slug(queryset, slug: str):
+    """The object with this slug, or one whose slug differs only in case; else 404.
+
+    The one lookup of categories, tags and sources by slug, for archives and feeds.
+    """
+    try:
+        return queryset.get(slug=slug)
+    except ObjectDoesNotExist:
+        found = queryset.filter(slug__iexact=slug).first()
+    if found is None:
+        raise Http404(_("No such page."))
+    return found
+
+
 class ArticleListMixin:
-    """Paginated newest-first archive of published articles, WordPress-style pages."""
+    """Paginated newest-first archive of published articles, WordPress-style pages.
+
+    A subclass names the archive's stamp (``list_key()``) and returns its article ids,
+    newest first, from ``get_queryset()``; a page renders only its own entries
+    (``articles.entries``). The count is kept while the archive's stamp is current.
+    """
 
     model = Article
     allow_empty = True
@@ -52,13 +72,30 @@ class ArticleListMixin:
     def get(self, request, *args, **kwargs):
         if kwargs.get("page") == 1:
             return redirect(self.page_path(1), permanent=True)
+        self.freshness = Freshness.of(request)
+        self.subject = self.find_subject()
+        if self.subject is not None and self.subject.slug != kwargs["slug"]:
+            # /tag/Shenzhen/ is /tag/shenzhen/, as taggit's case-insensitive tags say.
+            name = f"articles:{request.resolver_match.url_name}"
+            return redirect(
+                reverse(name, kwargs={**kwargs, "slug": self.subject.slug}),
+                permanent=True,
+            )
+        self.freshness.depend_on(self.list_key())
         return super().get(request, *args, **kwargs)
+
+    def find_subject(self):
+        """The category, tag or source the archive is about; None for the others."""
+        return None
+
+    def list_key(self) -> str:
+        return HOME
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        """The archive's article ids, in page order; a page loads only its own."""
+        """The archive's article ids, newest first; a page loads only its own."""
         return (
             self.filter_articles(Article.objects.published())
             .order_by("-published_at", "-pk")
@@ -68,12 +105,20 @@ class ArticleListMixin:
     def filter_articles(self, articles):
         return articles
 
+    def count(self, ids) -> int:
+        return self.freshness.cached(
+            f"count:{self.page_path(1)}", [self.list_key()], ids.count
+        )
+
+    def load_page(self, ids) -> list:
+        return render_entries(self.freshness, ids, settings.LANGUAGE_CODE)
+
     def get_paginator(self, queryset, per_page, **kwargs):
         return ArchivePaginator(
             queryset,
             per_page,
-            load=published_page,
-            count_name=self.page_path(1),
+            load=self.load_page,
+            count=lambda: self.count(queryset),
             **kwargs,
         )
 
@@ -146,57 +191,67 @@ class ArticleListMixin:
 
 
 class IndexView(ArticleListMixin, ListView):
-    def get_queryset(self):
-        return home_ids()
+    pass
 
 
 class CategoryArchiveView(ArticleListMixin, ListView):
+    def find_subject(self):
+        return find_by_slug(Category.objects.all(), self.kwargs["slug"])
+
+    def list_key(self):
+        return list_key("category", self.subject.pk)
+
     def get_queryset(self):
-        self.category = category_by_slug(self.kwargs["slug"])
-        if self.category is None:
-            raise Http404(_("No such category."))
-        return category_ids(self.category)
+        return CategoryEntry.objects.listing_ids(self.subject)
 
     def archive_title(self):
-        return _("Category Archives: %(name)s") % {"name": self.category.name}
+        return _("Category Archives: %(name)s") % {"name": self.subject.name}
 
     def meta_description(self):
-        return excerpt(self.category.description) or super().meta_description()
+        return excerpt(self.subject.description) or super().meta_description()
 
     def feed_links(self):
-        return feed_pair(self.category.name, "category", self.category.slug)
+        return feed_pair(self.subject.name, "category", self.subject.slug)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(category=self.category, **kwargs)
+        return super().get_context_data(category=self.subject, **kwargs)
 
 
 class TagArchiveView(ArticleListMixin, ListView):
+    def find_subject(self):
+        return find_by_slug(Tag.objects.all(), self.kwargs["slug"])
+
+    def list_key(self):
+        return list_key("tag", self.subject.pk)
+
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return tag_ids(self.tag)
+        return TagEntry.objects.listing_ids(self.subject)
 
     def archive_title(self):
-        return _("Tag Archives: %(name)s") % {"name": self.tag.name}
+        return _("Tag Archives: %(name)s") % {"name": self.subject.name}
 
     def feed_links(self):
-        return feed_pair(self.tag.name, "tag", self.tag.slug)
+        return feed_pair(self.subject.name, "tag", self.subject.slug)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        return super().get_context_data(tag=self.subject, **kwargs)
 
 
 class SourceArchiveView(ArticleListMixin, ListView):
+    def find_subject(self):
+        return find_by_slug(Source.objects.all(), self.kwargs["slug"])
+
+    def list_key(self):
+        return list_key("source", self.subject.pk)
+
     def get_queryset(self):
-        self.source = get_object_or_404(
-            Source.objects.select_related("language"), slug=self.kwargs["slug"]
-        )
-        return source_ids(self.source)
+        return SourceEntry.objects.listing_ids(self.subject)
 
     def archive_title(self):
-        return _("Source Archives: %(name)s") % {"name": self.source.name}
+        return _("Source Archives: %(name)s") % {"name": self.subject.name}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(source=self.source, **kwargs)
+        return super().get_context_data(source=self.subject, **kwargs)
 
 
 class YearArchiveView(ArticleListMixin, ListView):

@@ -5,13 +5,15 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView
 
 from .. import structured_data
-from ..cache import cached_value, is_anonymous_reader
+from ..freshness import Freshness, article_key, is_anonymous_reader, list_key
 from ..models import Article, ArticleRedirect
 from ..text import excerpt
 from ..urls_absolute import absolute_url
 from .archives import local_day_start
 
 RELATED_ARTICLES = 5
+# What a link to a related article shows.
+RELATED_FIELDS = ["title", "slug", "published_at", "created_at"]
 
 
 class ArticleDetailView(DetailView):
@@ -19,17 +21,44 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.for_detail()
+        articles = Article.objects.all()
         if not is_anonymous_reader(self.request) and self.request.user.is_staff:
             return articles.not_in_trash()
         return articles.published()
 
     def get_object(self, queryset=None):
+        """The article at this address, loaded after its stamp is read.
+
+        The id is found first, so that an edit committed while the page renders
+        is never stored under the version that came after it.
+        """
         year, month, day = (self.kwargs[k] for k in ("year", "month", "day"))
         self.url_date = local_day_start(year, month, day).date()
-        return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
+        articles = self.get_queryset()
+        pk = articles.filter(slug=self.kwargs["slug"]).values_list("pk", flat=True)
+        pk = pk.first()
+        if pk is None:
+            raise Http404("No article found at this address.")
+        self.freshness.depend_on(article_key(pk))
+        return get_object_or_404(articles.for_detail(), pk=pk)
+
+    def related_articles(self) -> list[Article]:
+        """Related articles, kept while the archives they come from are unchanged."""
+        article = self.object
+        lists = [list_key("tag", tag.pk) for tag in article.listed_tags] + [
+            list_key("category", category.pk) for category in article.listed_categories
+        ]
+        published = Article.objects.published()
+        ids = self.freshness.cached(
+            f"related:{article.pk}",
+            [article_key(article.pk), *lists],
+            lambda: published.related_ids(article, limit=RELATED_ARTICLES),
+        )
+        self.freshness.depend_on(*(article_key(pk) for pk in ids))
+        return published.only(*RELATED_FIELDS).in_order(ids)
 
     def get(self, request, *args, **kwargs):
+        self.freshness = Freshness.of(request)
         try:
             self.object = self.get_object()
         except Http404:
@@ -51,12 +80,7 @@ class ArticleDetailView(DetailView):
             page_lang=self.object.language.code,
             og_type="article",
             robots="noindex, nofollow" if not self.object.is_published() else "",
-            related_articles=cached_value(
-                f"related:{self.object.pk}",
-                lambda: Article.objects.published().related_to(
-                    self.object, limit=RELATED_ARTICLES
-                ),
-            ),
+            related_articles=self.related_articles(),
         )
         image_url = absolute_url(self.object.image.url) if self.object.image else ""
         context["og_image"] = image_url

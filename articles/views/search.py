@@ -4,7 +4,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
-from ..cache import cached_count
+from ..freshness import ARTICLES
+from ..models import Article
 from ..search import MAX_QUERY_CHARS, search_articles, snippet_for
 from .archives import ArticleListMixin
 
@@ -22,19 +23,27 @@ class SearchView(ArticleListMixin, ListView):
 
         Ranking computes a score for every match, so a query matching more than
         SEARCH_RANKED_MAX articles (a word found in most of them) is listed by date.
-        The count is the one the paginator shows, cached per query and content version.
+        The count is the one the paginator shows, kept per query until an article
+        changes.
         """
         matches = search_articles(self.get_query())
-        self.total = cached_count(self.page_path(1), matches)
+        self.total = self.freshness.cached(
+            f"count:{self.page_path(1)}", [ARTICLES], matches.count
+        )
         self.ranked = self.total <= settings.SEARCH_RANKED_MAX
         if not self.ranked:
             matches = matches.order_by("-published_at", "-pk")
         return matches.values_list("pk", flat=True)
 
-    def get_paginator(self, *args, **kwargs):
-        paginator = super().get_paginator(*args, **kwargs)
-        paginator.count = self.total  # counted (and cached) by get_queryset
-        return paginator
+    def list_key(self):
+        # Any edit may change what matches.
+        return ARTICLES
+
+    def count(self, ids):
+        return self.total  # counted (and cached) by get_queryset
+
+    def load_page(self, ids):
+        return Article.objects.published().for_listing().in_order(ids)
 
     def page_path(self, number):
         query = self.get_query()

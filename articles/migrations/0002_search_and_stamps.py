@@ -1,3 +1,5 @@
+import secrets
+
 from django.db import migrations
 
 # The search structures depend on the database: a GIN index over the stored
@@ -30,11 +32,21 @@ def drop_search_structures(apps, schema_editor):
         schema_editor.execute("DROP INDEX IF EXISTS article_search_vector_idx")
 
 
+def start_site_stamp(apps, schema_editor):
+    """Start the site's stamp at a random version, so that pages and entries cached
+    for an earlier database (in a Redis that outlived it) never match this one."""
+    Stamp = apps.get_model("articles", "Stamp")
+    Stamp.objects.update_or_create(
+        key="site", defaults={"version": secrets.randbits(62) or 1}
+    )
+
+
 class Migration(migrations.Migration):
-    """The full-text index that the models cannot declare."""
+    """The full-text index that the models cannot declare, and the first stamp."""
 
     dependencies = [("articles", "0001_initial")]
 
     operations = [
         migrations.RunPython(create_search_structures, drop_search_structures),
+        migrations.RunPython(start_site_stamp, migrations.RunPython.noop),
     ]

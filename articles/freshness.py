@@ -1,0 +1,161 @@
+"""What a response was built from, so that nothing cached outlives it.
+
+The read side in one paragraph: a view names what it shows with ``depend_on()``
+*before* it reads that content (``site`` for navigation and the names of categories,
+tags, sources and languages; ``list:<kind>:<id>`` for which articles an archive lists;
+``article:<id>`` for what an entry shows). Each name has a version in the database
+(``articles.models.Stamp``), replaced by every write that changes it
+(``articles/invalidation.py``). Anything cached here, whole pages
+(``articles/middleware.py``), rendered entries (``articles/entries.py``), counts and
+related articles, is stored with the versions it was built from and used only while
+they are current: one indexed read per request tells every process on every server.
+Scheduled articles appear without a write, so everything cached also ends at the next
+scheduled publication time.
+"""
+
+import datetime
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Min
+from django.utils.functional import cached_property
+
+from .models import Article, Stamp
+
+SITE = "site"
+HOME = "list:home"
+# Any article's content; the dependency of pages that name none (search, sitemaps).
+ARTICLES = "articles"
+VALUE_SECONDS = 3600
+
+logger = logging.getLogger(__name__)
+
+
+def article_key(pk: int) -> str:
+    return f"article:{pk}"
+
+
+def list_key(kind: str, pk: int) -> str:
+    return f"list:{kind}:{pk}"
+
+
+class Freshness:
+    """The versions one request depends on, read before the content they describe."""
+
+    def __init__(self):
+        self.read = Stamp.objects.versions([SITE, HOME, ARTICLES])
+        self.declared: set[str] = set()
+
+    @classmethod
+    def of(cls, request) -> "Freshness":
+        """The request's Freshness, made on first use (by the page cache, if on)."""
+        if not hasattr(request, "freshness"):
+            request.freshness = cls()
+        return request.freshness
+
+    def depend_on(self, *keys: str) -> dict[str, int]:
+        """Record that the response shows keys; return their versions (one query)."""
+        missing = [key for key in keys if key not in self.read]
+        if missing:
+            self.read.update(Stamp.objects.versions(missing))
+        self.declared.update(keys)
+        return {key: self.read[key] for key in keys}
+
+    def dependencies(self) -> dict[str, int]:
+        """What the response depends on: navigation, and what it named (else all)."""
+        keys = {SITE, *((self.declared - {SITE}) or {ARTICLES})}
+        return {key: self.read[key] for key in keys}
+
+    @property
+    def site(self) -> int:
+        return self.read[SITE]
+
+    @cached_property
+    def next_due(self) -> float | None:
+        """When the next scheduled article appears (epoch seconds), or None."""
+        key = f"articles:next-due:{self.read[HOME]}"
+        now = time.time()
+        stored = cache_get(key)
+        if stored is None or (stored[0] is not None and stored[0] <= now):
+            due = (
+                Article.objects.published_or_scheduled()
+                .filter(
+                    published_at__gt=datetime.datetime.fromtimestamp(now, datetime.UTC)
+                )
+                .aggregate(due=Min("published_at"))["due"]
+            )
+            stored = (due.timestamp() if due else None,)
+            cache_set(key, stored, VALUE_SECONDS)
+        return stored[0]
+
+    def seconds_left(self, limit: int) -> int:
+        """limit, cut to the whole seconds before the next scheduled article appears."""
+        if self.next_due is None:
+            return limit
+        return max(0, min(limit, int(self.next_due - time.time())))
+
+    def cached(self, name: str, keys, compute, seconds: int = VALUE_SECONDS):
+        """compute(), kept while the versions of keys stay current (None is not)."""
+        versions = sorted(self.depend_on(*keys).items())
+        key = f"articles:value:{digest(f'{name}|{versions}|{self.site}')}"
+        value = cache_get(key)
+        if value is None:
+            value = compute()
+            lifetime = self.seconds_left(seconds)
+            if value is not None and lifetime > 0:
+                cache_set(key, value, lifetime)
+        return value
+
+
+def current(versions: dict[str, int]) -> bool:
+    """True while every key still has the version recorded (one indexed read)."""
+    return Stamp.objects.versions(versions) == versions
+
+
+def digest(text: str) -> str:
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def cache_get(key):
+    """cache.get() that treats an unreachable cache as a miss: pages still render."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("Cache unavailable; reading %s from the database", key)
+        return None
+
+
+def cache_get_many(keys) -> dict:
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning(
+            "Cache unavailable; reading %d entries from the database", len(keys)
+        )
+        return {}
+
+
+def cache_set(key, value, timeout) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except Exception:
+        logger.warning("Cache unavailable; %s not stored", key)
+
+
+def cache_set_many(values: dict, timeout) -> None:
+    try:
+        cache.set_many(values, timeout)
+    except Exception:
+        logger.warning("Cache unavailable; %d entries not stored", len(values))
+
+
+def is_anonymous_reader(request) -> bool:
+    """True when the request carries no session, so it cannot be a logged-in user.
+
+    Checking the cookie instead of ``request.user`` leaves the session untouched, so
+    anonymous responses get no ``Vary: Cookie``.
+    """
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES

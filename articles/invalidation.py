@@ -1,0 +1,174 @@
+"""Writes keep the derived archive entries current and bump the stamps they change.
+
+Connected in ``ArticlesConfig.ready()``. Which stamp a change bumps (see
+``articles/freshness.py`` for what each one covers):
+
+- an article, its categories, tags or source links: ``article:<id>`` and
+  ``articles``; plus ``list:<kind>:<id>`` for every category, tag or source archive
+  it joins, leaves or moves in, and ``list:home`` when whether or when it is
+  published changes;
+- a category or language saved or deleted, a tag or source renamed or deleted:
+  ``site``, since navigation and every entry show their names.
+
+``QuerySet.update()`` sends no model signals, so code that writes in bulk sends
+``articles.signals.content_changed`` with the article ids.
+"""
+
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
+from taggit.models import Tag, TaggedItem
+
+from .freshness import ARTICLES, HOME, SITE, article_key, list_key
+from .models import (
+    Article,
+    Category,
+    CategoryEntry,
+    Language,
+    Source,
+    SourceEntry,
+    SourceLink,
+    Stamp,
+    TagEntry,
+)
+from .signals import content_changed
+
+ENTRIES = {"category": CategoryEntry, "tag": TagEntry, "source": SourceEntry}
+
+
+def rebuild_entries(article_ids, kinds=tuple(ENTRIES)) -> set[str]:
+    """Rebuild the entries of these articles; return the stamps of changed archives."""
+    changed = set()
+    for kind in kinds:
+        keys = ENTRIES[kind].objects.rebuild(article_ids)
+        if keys is None:
+            changed.add(SITE)
+        else:
+            changed.update(list_key(kind, key) for key in keys)
+    return changed
+
+
+def articles_changed(article_ids, kinds=tuple(ENTRIES), home=False) -> None:
+    """Bump what shows these articles, after rebuilding their archive entries."""
+    article_ids = list(article_ids)
+    keys = rebuild_entries(article_ids, kinds)
+    keys.update(article_key(pk) for pk in article_ids)
+    keys.add(ARTICLES)
+    if home:
+        keys.add(HOME)
+    Stamp.objects.bump(keys)
+
+
+def _listed(status, published_at, trashed_at):
+    """Where the home archive places an article: its time, or None if not listed."""
+    published = status == Article.Status.PUBLISHED and trashed_at is None
+    return published_at if published else None
+
+
+def article_will_save(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        instance.listed_before = None
+        return
+    before = (
+        Article.objects.filter(pk=instance.pk)
+        .values_list("status", "published_at", "trashed_at")
+        .first()
+    )
+    instance.listed_before = _listed(*before) if before else None
+
+
+def article_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    now = _listed(instance.status, instance.published_at, instance.trashed_at)
+    before = getattr(instance, "listed_before", None)
+    articles_changed([instance.pk], home=now != before)
+
+
+def article_will_delete(sender, instance, **kwargs):
+    keys = {ARTICLES, HOME, article_key(instance.pk)}
+    for kind, entries in ENTRIES.items():
+        found = entries.objects.filter(article=instance)
+        keys.update(
+            list_key(kind, key)
+            for key in found.values_list(entries.key_field, flat=True)
+        )
+    Stamp.objects.bump(keys)
+
+
+def link_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        articles_changed([instance.article_id], kinds=["source"])
+
+
+def filing_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        articles_changed([instance.pk], kinds=["category"])
+    elif action == "post_clear":
+        # category.articles.clear(): every article that was filed under it.
+        articles_changed(
+            CategoryEntry.objects.filter(category=instance).values_list(
+                "article_id", flat=True
+            ),
+            kinds=["category"],
+        )
+    else:
+        articles_changed(pk_set or (), kinds=["category"])
+
+
+def tagging_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Article):
+        articles_changed([instance.pk], kinds=["tag"])
+    elif pk_set:
+        articles_changed(pk_set, kinds=["tag"])
+
+
+def untagged(sender, instance, **kwargs):
+    """A tagged item deleted on its own (a tag deleted), not through article.tags."""
+    articles_changed([instance.object_id], kinds=["tag"])
+
+
+def names_changed(sender, instance=None, created=False, raw=False, **kwargs):
+    """A category or language: navigation shows them. A tag or source: only a rename
+    or a deletion shows anywhere (a new one is on no page yet)."""
+    if raw or (created and sender in (Tag, Source)):
+        return
+    Stamp.objects.bump([SITE])
+
+
+def bulk_content_changed(sender, articles=None, **kwargs):
+    if articles is None:
+        for entries in ENTRIES.values():
+            entries.objects.rebuild(None)
+        Stamp.objects.bump([SITE, HOME, ARTICLES])
+    else:
+        articles_changed(articles, home=sender is Article)
+
+
+def connect() -> None:
+    pre_save.connect(article_will_save, sender=Article, dispatch_uid="listed-before")
+    post_save.connect(article_saved, sender=Article, dispatch_uid="article-saved")
+    pre_delete.connect(
+        article_will_delete, sender=Article, dispatch_uid="article-deleted"
+    )
+    post_save.connect(link_changed, sender=SourceLink, dispatch_uid="link-saved")
+    post_delete.connect(link_changed, sender=SourceLink, dispatch_uid="link-deleted")
+    m2m_changed.connect(
+        filing_changed, sender=Article.categories.through, dispatch_uid="filing"
+    )
+    m2m_changed.connect(
+        tagging_changed, sender=Article.tags.through, dispatch_uid="tagging"
+    )
+    for model in (Category, Language, Tag, Source):
+        post_save.connect(names_changed, sender=model, dispatch_uid=f"names-{model}")
+        post_delete.connect(names_changed, sender=model, dispatch_uid=f"gone-{model}")
+    post_delete.connect(untagged, sender=TaggedItem, dispatch_uid="untagged")
+    content_changed.connect(bulk_content_changed, dispatch_uid="bulk-content")

@@ -1,0 +1,42 @@
+"""Stamps: the shared record of what changed, that everything cached is checked against.
+
+A stamp is a named version (``site``, ``list:category:3``, ``article:42``…) that a
+write replaces with a new random number in the same transaction as the content it
+describes. Cached pages, entries and counts record the versions they were built from
+and are used only while those versions are current, so every process and every server
+sees a change on its next request (see ``articles/freshness.py``). The table lives in
+the database because the database is the one thing all of them share.
+"""
+
+import secrets
+
+from django.db import models
+
+
+class StampQuerySet(models.QuerySet):
+    def versions(self, keys) -> dict[str, int]:
+        """The current version of each key (0 for a key never bumped), in one query."""
+        keys = list(keys)
+        found = dict(self.filter(key__in=keys).values_list("key", "version"))
+        return {key: found.get(key, 0) for key in keys}
+
+    def bump(self, keys) -> None:
+        """Give each key a new version: one upsert, sorted so writers lock in order."""
+        keys = sorted(set(keys))
+        if keys:
+            self.bulk_create(
+                [Stamp(key=key, version=secrets.randbits(62) or 1) for key in keys],
+                update_conflicts=True,
+                unique_fields=["key"],
+                update_fields=["version"],
+            )
+
+
+class Stamp(models.Model):
+    key = models.CharField(max_length=100, primary_key=True)
+    version = models.BigIntegerField()
+
+    objects = StampQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.key} @ {self.version}"
