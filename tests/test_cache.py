@@ -5,12 +5,18 @@ import time
 from http import HTTPStatus
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, SourceLink
+from articles.models import Article, SourceLink, Stamp
 from articles.signals import content_changed
 
-from .factories import ArticleFactory, SourceFactory, SourceLinkFactory
+from .factories import (
+    ArticleFactory,
+    CategoryFactory,
+    SourceFactory,
+    SourceLinkFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +187,119 @@ def test_source_archive_follows_link_moderation_and_deletion(
     SourceLinkFactory(article=article, source=source)
     article.delete()
     assert client.get("/source/caixin/").status_code == HTTPStatus.OK
+
+
+def cached(client, url) -> bool:
+    return client.get(url).headers.get("X-Page-Cache") == "hit"
+
+
+def test_an_edit_retires_only_what_shows_the_article(client, page_cache, category):
+    """The edited article's page and the archives listing it re-render; a category,
+    tag, archive page and article page that do not show it stay cached."""
+    travel = CategoryFactory(name="Travel", slug="travel")
+    edited = ArticleFactory(categories=[category], tags=["chips"])
+    other = ArticleFactory(categories=[travel], tags=["ferries"])
+    shown = [
+        "/",
+        "/category/innovation/",
+        "/tag/chips/",
+        edited.get_absolute_url(),
+    ]
+    unrelated = ["/category/travel/", "/tag/ferries/", other.get_absolute_url()]
+    for url in shown + unrelated:
+        client.get(url)
+        assert cached(client, url), url
+    edited.title = "Chip line opens in Shenzhen"
+    edited.save()
+    for url in shown:
+        response = client.get(url)
+        assert response.headers["X-Page-Cache"] == "miss", url
+        assert "Chip line opens in Shenzhen" in response.content.decode(), url
+    for url in unrelated:
+        assert cached(client, url), url
+
+
+def test_a_page_that_does_not_list_the_article_stays_cached(
+    client, page_cache, settings, category
+):
+    settings.ARTICLES_PER_PAGE = 1
+    older, newer = (
+        ArticleFactory(
+            categories=[category],
+            published_at=timezone.now() - datetime.timedelta(days=days),
+        )
+        for days in (2, 1)
+    )
+    for url in ("/category/innovation/", "/category/innovation/page/2/"):
+        client.get(url)
+    newer.lead = "A new lead."
+    newer.save()
+    assert cached(client, "/category/innovation/page/2/")
+    assert not cached(client, "/category/innovation/")
+    # Publishing moves every page along: all of them re-render.
+    ArticleFactory(categories=[category])
+    assert not cached(client, "/category/innovation/page/2/")
+    assert older.title in client.get("/category/innovation/page/3/").content.decode()
+
+
+@pytest.mark.parametrize("renamed", ["category", "tag", "source"])
+def test_a_rename_shows_on_every_page_that_names_it(
+    client, page_cache, category, renamed
+):
+    article = ArticleFactory(categories=[category], tags=["chips"])
+    source = SourceFactory(name="Caixin", slug="caixin")
+    SourceLinkFactory(article=article, source=source)
+    CategoryFactory(name="Travel", slug="travel")
+    urls = ["/category/innovation/", "/tag/chips/", article.get_absolute_url()]
+    if renamed == "category":
+        urls.append("/category/travel/")  # the menu names every category
+    for url in urls:
+        client.get(url)
+        assert cached(client, url), url
+    changed = {"category": category, "tag": article.tags.get(), "source": source}
+    changed = changed[renamed]
+    changed.name = "Renamed thing"
+    changed.save()
+    for url in urls:
+        assert "Renamed thing" in client.get(url).content.decode(), url
+
+
+def test_stamps_are_bumped_in_the_writing_transaction(category):
+    """A reader never sees new content with an old stamp after the commit."""
+    article = ArticleFactory(categories=[category])
+    key = f"article:{article.pk}"
+    before = Stamp.objects.versions([key])[key]
+    with transaction.atomic():
+        article.title = "Changed"
+        article.save()
+        during = Stamp.objects.versions([key])[key]
+    assert during != before
+
+
+def test_bulk_update_shows_once_content_changed_is_sent(client, page_cache, article):
+    client.get(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(title="Bulk title")
+    content_changed.send(sender=Article, articles=[article.pk])
+    assert "Bulk title" in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    "url, canonical",
+    [
+        ("/tag/Shenzhen/", "/tag/shenzhen/"),
+        ("/tag/SHENZHEN/page/2/", "/tag/shenzhen/page/2/"),
+        ("/category/Innovation/", "/category/innovation/"),
+        ("/source/CaiXin/", "/source/caixin/"),
+    ],
+)
+def test_case_variants_of_slugs_redirect(client, settings, category, url, canonical):
+    settings.ARTICLES_PER_PAGE = 1
+    source = SourceFactory(name="Caixin", slug="caixin")
+    for _ in range(2):
+        article = ArticleFactory(categories=[category], tags=["Shenzhen"])
+        SourceLinkFactory(article=article, source=source)
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == canonical
+    assert client.get(canonical).status_code == HTTPStatus.OK
+    assert client.get("/tag/no-such-tag/").status_code == HTTPStatus.NOT_FOUND

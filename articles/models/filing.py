@@ -7,15 +7,22 @@ rebuilt from the articles whenever those change (see ``articles/invalidation.py`
 the archive views still pass the ids through ``Article.objects.published()``.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from taggit.models import TaggedItem
+
+from .links import SourceLink
 
 
-def _published(article_ids):
-    from .articles import Article
+def _articles(entries):
+    """The Article model, through the entry's foreign key (articles.py imports us)."""
+    return entries.model._meta.get_field("article").related_model
 
+
+def _published(entries, article_ids):
     # Scheduled ones included: pages compare visible_from with the time of asking.
-    articles = Article.objects.published_or_scheduled()
+    articles = _articles(entries).objects.published_or_scheduled()
     if article_ids is not None:
         articles = articles.filter(pk__in=article_ids)
     return articles
@@ -72,10 +79,8 @@ class EntryQuerySet(models.QuerySet):
 
 class CategoryEntryQuerySet(EntryQuerySet):
     def sources(self, article_ids):
-        from .articles import Article
-
-        filings = Article.categories.through.objects.filter(
-            article__in=_published(article_ids)
+        filings = _articles(self).categories.through.objects.filter(
+            article__in=_published(self, article_ids)
         )
         return filings.values_list(
             "article_id", "category_id", "article__published_at"
@@ -84,14 +89,10 @@ class CategoryEntryQuerySet(EntryQuerySet):
 
 class TagEntryQuerySet(EntryQuerySet):
     def sources(self, article_ids):
-        from django.contrib.contenttypes.models import ContentType
-        from taggit.models import TaggedItem
-
-        from .articles import Article
-
-        times = dict(_published(article_ids).values_list("pk", "published_at"))
+        published = _published(self, article_ids)
+        times = dict(published.values_list("pk", "published_at"))
         items = TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Article)
+            content_type=ContentType.objects.get_for_model(_articles(self))
         )
         if article_ids is not None:
             items = items.filter(object_id__in=article_ids)
@@ -104,10 +105,8 @@ class TagEntryQuerySet(EntryQuerySet):
 
 class SourceEntryQuerySet(EntryQuerySet):
     def sources(self, article_ids):
-        from .links import SourceLink
-
         links = SourceLink.objects.approved().filter(
-            article__in=_published(article_ids), source__isnull=False
+            article__in=_published(self, article_ids), source__isnull=False
         )
         rows = links.values_list("article_id", "source_id", "article__published_at")
         return rows.order_by().distinct().iterator(5000)
