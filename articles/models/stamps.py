@@ -10,14 +10,28 @@ the database because the database is the one thing all of them share.
 
 import secrets
 
-from django.db import models
+from django.db import connections, models, router
 
 
 class StampQuerySet(models.QuerySet):
     def versions(self, keys) -> dict[str, int]:
-        """The current version of each key (0 for a key never bumped), in one query."""
+        """The current version of each key (0 for a key never bumped), in one query.
+
+        Every request runs this, cached or not, so it is one plain statement over the
+        primary key: building and compiling the same filter() through the ORM took
+        0.4 ms of the 0.55 ms a cached page cost in process (docs/performance.md).
+        """
         keys = list(keys)
-        found = dict(self.filter(key__in=keys).values_list("key", "version"))
+        if not keys:
+            return {}
+        alias = self.db if self._db else router.db_for_read(Stamp)
+        table = connections[alias].ops.quote_name(Stamp._meta.db_table)
+        marks = ", ".join(["%s"] * len(keys))
+        with connections[alias].cursor() as cursor:
+            cursor.execute(
+                f'SELECT "key", "version" FROM {table} WHERE "key" IN ({marks})', keys
+            )
+            found = dict(cursor.fetchall())
         return {key: found.get(key, 0) for key in keys}
 
     def bump(self, keys) -> None:

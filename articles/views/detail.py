@@ -39,8 +39,13 @@ class ArticleDetailView(DetailView):
         pk = pk.first()
         if pk is None:
             raise Http404("No article found at this address.")
-        self.freshness.depend_on(article_key(pk))
-        return get_object_or_404(articles.for_detail(), pk=pk)
+        # Loaded with its categories, tags and links once per version of the article
+        # (and of site, for the names it shows).
+        return self.freshness.cached(
+            f"detail:{pk}",
+            [article_key(pk)],
+            lambda: get_object_or_404(articles.for_detail(), pk=pk),
+        )
 
     def related_articles(self) -> list[Article]:
         """Related articles, kept while the archives they come from are unchanged."""
@@ -54,8 +59,11 @@ class ArticleDetailView(DetailView):
             [article_key(article.pk), *lists],
             lambda: published.related_ids(article, limit=RELATED_ARTICLES),
         )
-        self.freshness.depend_on(*(article_key(pk) for pk in ids))
-        return published.only(*RELATED_FIELDS).in_order(ids)
+        return self.freshness.cached(
+            f"related-links:{ids}",
+            [article_key(pk) for pk in ids],
+            lambda: published.only(*RELATED_FIELDS).in_order(ids),
+        )
 
     def get(self, request, *args, **kwargs):
         self.freshness = Freshness.of(request)
