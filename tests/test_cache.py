@@ -120,7 +120,8 @@ def test_recategorising_moves_the_article_between_archives(
 
 def test_scheduled_article_appears_when_due_never_before(client, page_cache, category):
     ArticleFactory(categories=[category], title="Already out")
-    due = timezone.now() + datetime.timedelta(seconds=1.5)
+    # Stored to the whole second: 1.5 to 2.5 seconds from now.
+    due = Article.publication_time(timezone.now() + datetime.timedelta(seconds=2.5))
     scheduled = ArticleFactory(
         categories=[category], title="Scheduled launch", published_at=due
     )
