@@ -166,10 +166,11 @@ def test_retagging_moves_the_article_between_tag_archives(client, page_cache, ar
 
 
 def test_source_archive_follows_link_moderation_and_deletion(
-    client, page_cache, article
+    client, page_cache, article, django_capture_on_commit_callbacks
 ):
     source = SourceFactory(name="Caixin", slug="caixin")
-    link = SourceLinkFactory(article=article, source=source)
+    with django_capture_on_commit_callbacks(execute=True):  # the approval commits
+        link = SourceLinkFactory(article=article, source=source)
     assert article.title in client.get("/source/caixin/").content.decode()
     link.status = SourceLink.Status.REJECTED
     link.save()

@@ -13,6 +13,7 @@ from ..services import (
     article_record_revision,
     article_save,
     article_trash,
+    source_link_save,
 )
 from .actions import TrashFilter, WorkflowActionsMixin
 from .forms import ArticleAdminForm
@@ -68,11 +69,14 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin)
         return ", ".join(category.name for category in obj.categories.all())
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is SourceLink:
-            for link_form in formset.forms:
-                if link_form.instance.pk is None:
-                    link_form.instance.submitted_by = request.user
-        super().save_formset(request, form, formset, change)
+        if formset.model is not SourceLink:
+            super().save_formset(request, form, formset, change)
+            return
+        links = formset.save(commit=False)
+        for link in formset.deleted_objects:
+            link.delete()
+        for link in links:
+            source_link_save(link=link, actor=request.user)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
