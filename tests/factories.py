@@ -18,6 +18,7 @@ from articles.models import (
     SourceDomain,
     SourceLink,
 )
+from articles.services import source_link_approve, source_link_reject, source_link_save
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -125,6 +126,15 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
 
 class SourceLinkFactory(factory.django.DjangoModelFactory):
+    """A link entered as the admin enters it, then decided on by a moderator.
+
+    ``status`` (approved unless given) is reached the way the site reaches it:
+    the trusted-source rule or a moderator's decision, each with its
+    SourceLinkDecision and audit entry. A rejection gives ``rejection_reason``.
+    What a decision leaves for its commit (``content_changed``: derived entries,
+    search index, caches) runs only under ``django_capture_on_commit_callbacks``.
+    """
+
     class Meta:
         model = SourceLink
 
@@ -132,6 +142,28 @@ class SourceLinkFactory(factory.django.DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://news.example.com/story/{n}")
     source = factory.SubFactory(SourceFactory)
     status = SourceLink.Status.APPROVED
+
+    @classmethod
+    def _create(cls, model_class, *args, status, rejection_reason="", **kwargs):
+        link = source_link_save(
+            link=model_class(*args, **kwargs), actor=kwargs.get("submitted_by")
+        )
+        if link.status != status:
+            link = cls._decide(link, status, rejection_reason)
+        return link
+
+    @staticmethod
+    def _decide(link, status, rejection_reason):
+        moderator = StaffFactory(
+            username="factory-moderator",
+            permissions=["view_sourcelinkmoderation", "change_sourcelinkmoderation"],
+        )
+        if status == SourceLink.Status.APPROVED:
+            return source_link_approve(link=link, actor=moderator)
+        if status == SourceLink.Status.REJECTED:
+            reason = rejection_reason or "Not the story's source."
+            return source_link_reject(link=link, actor=moderator, reason=reason)
+        raise ValueError(f"{link} is {link.status}, not {status}.")
 
 
 class DraftFactory(ArticleFactory):

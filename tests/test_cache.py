@@ -126,7 +126,8 @@ def test_recategorising_moves_the_article_between_archives(
 
 def test_scheduled_article_appears_when_due_never_before(client, page_cache, category):
     ArticleFactory(categories=[category], title="Already out")
-    due = timezone.now() + datetime.timedelta(seconds=1.5)
+    # Stored to the whole second: 1.5 to 2.5 seconds from now.
+    due = Article.publication_time(timezone.now() + datetime.timedelta(seconds=2.5))
     scheduled = ArticleFactory(
         categories=[category], title="Scheduled launch", published_at=due
     )
@@ -171,10 +172,11 @@ def test_retagging_moves_the_article_between_tag_archives(client, page_cache, ar
 
 
 def test_source_archive_follows_link_moderation_and_deletion(
-    client, page_cache, article
+    client, page_cache, article, django_capture_on_commit_callbacks
 ):
     source = SourceFactory(name="Caixin", slug="caixin")
-    link = SourceLinkFactory(article=article, source=source)
+    with django_capture_on_commit_callbacks(execute=True):  # the approval commits
+        link = SourceLinkFactory(article=article, source=source)
     assert article.title in client.get("/source/caixin/").content.decode()
     link.status = SourceLink.Status.REJECTED
     link.save()

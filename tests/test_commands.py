@@ -9,7 +9,14 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from articles.demo.seed import SEED_FILE, load_seed
-from articles.models import Article, Category, Language, Source, SourceLink
+from articles.models import (
+    Article,
+    AuditEntry,
+    Category,
+    Language,
+    Source,
+    SourceLink,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +92,18 @@ class TestLoadDemo:
         assert links.count() == 6
         assert all(link.status == SourceLink.Status.APPROVED for link in links)
         assert SourceLink.objects.approved().count() == links.count()
+
+    def test_every_link_approval_is_recorded(self, output):
+        """Each approval has its decision and audit entry, naming the demo archive."""
+        for link in SourceLink.objects.all():
+            decision = link.decisions.get()
+            assert (decision.action, decision.actor) == ("approved", None)
+            assert "demo archive" in decision.reason
+            entry = AuditEntry.objects.get(
+                content_type__model="sourcelink", object_id=link.pk
+            )
+            assert entry.action == AuditEntry.Action.LINK_APPROVED
+            assert entry.actor_name == "demo archive"
 
     def test_read_more_posts_link_to_their_source(self, output):
         """The seed's named sources are credited on their posts."""

@@ -98,3 +98,14 @@ def test_drafts_stay_off_category_pages(client):
     expected = published.filter(categories__slug=slug).count()
     assert response.context_data["paginator"].count == expected
     assert not CategoryEntry.objects.filter(article__slug=draft.slug).exists()
+
+
+def test_recent_shape_stores_publication_times_to_the_whole_second():
+    """Moved to end a day ago, the dates keep whole seconds as the admin needs."""
+    call_command(
+        "generate_articles",
+        *("--shape", "recent", "--count", 20, "--jobs", 1),
+        stdout=StringIO(),
+    )
+    times = list(Article.objects.values_list("published_at", flat=True))
+    assert times and all(when.microsecond == 0 for when in times)

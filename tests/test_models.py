@@ -141,12 +141,19 @@ class TestVisibility:
 class TestSave:
     def test_publishing_without_a_date_sets_it_to_now(self):
         """A published article saved without published_at is dated now."""
-        before = timezone.now()
+        before = timezone.now().replace(microsecond=0)
         article = ArticleFactory(published_at=None)
         after = timezone.now()
         article.refresh_from_db()
         assert before <= article.published_at <= after
         assert article.is_published()
+
+    def test_publication_times_are_stored_to_the_whole_second(self):
+        """The admin's inputs carry whole seconds, so stored times do too."""
+        when = timezone.now() - datetime.timedelta(hours=1)
+        article = ArticleFactory(published_at=when)
+        article.refresh_from_db()
+        assert article.published_at == when.replace(microsecond=0)
 
     def test_draft_keeps_an_empty_date(self):
         """A draft saved without published_at stays undated."""

@@ -19,14 +19,18 @@ from articles.signals import content_changed
 
 from .factories import (
     DeniedDomainFactory,
+    SourceDomainFactory,
+    SourceFactory,
     SourceLinkFactory,
     StaffFactory,
 )
+from .test_admin import article_form
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("admin:articles_sourcelinkmoderation_changelist")
 QUEUE_ALL = QUEUE + "?status=all"
+ARTICLE_ADD = reverse("admin:articles_article_add")
 # session, user, permissions, counts, filters (sources), paging count, rows…
 QUEUE_QUERIES = 9
 PENDING = SourceLink.Status.PENDING
@@ -169,7 +173,7 @@ def test_reject_asks_for_a_reason_first(
         link.refresh_from_db()
         assert link.status == REJECTED
         assert link.rejection_reason == "Paywalled press release"
-        decision = link.decisions.get()
+        decision = link.decisions.first()  # newest first
         assert (decision.action, decision.reason) == (
             "rejected",
             "Paywalled press release",
@@ -343,6 +347,52 @@ def test_decisions_reach_the_editorial_audit_log(client, moderator, author):
     )
     assert entries[str(rejected.pk)].action == AuditEntry.Action.LINK_REJECTED
     assert entries[str(rejected.pk)].after == "Rejected: Paywalled copy"
+
+
+def test_rule_decisions_are_recorded_like_a_moderators(client, editor, moderator):
+    """A link the trusted-source rule approves in the article form gets the same
+    decision and audit entry as a moderator's approval, naming the rule."""
+    trusted = SourceFactory(name="Caixin", slug="caixin", is_trusted=True)
+    SourceDomainFactory(source=trusted, domain="caixinglobal.com")
+    client.force_login(editor)
+    data = article_form(
+        **{
+            "source_links-TOTAL_FORMS": "1",
+            "source_links-0-url": "https://www.caixinglobal.com/robots",
+            "source_links-0-source": "",
+            "source_links-0-language": "",
+            "source_links-0-archive_url": "",
+        }
+    )
+    assert client.post(ARTICLE_ADD, data).status_code == HTTPStatus.FOUND
+    by_rule = SourceLink.objects.get()
+    by_person = pending_link()
+    source_link_approve(link=by_person, actor=moderator)
+
+    fields = ["action", "url", "reason", "by_rule", "actor", "decided_at"]
+    rule_decision = by_rule.decisions.values(*fields).get()
+    person_decision = by_person.decisions.values(*fields).get()
+    assert rule_decision == {
+        **person_decision,
+        "url": by_rule.url,
+        "by_rule": True,
+        "actor": None,
+        "decided_at": by_rule.moderated_at,
+    }
+    assert person_decision["actor"] == moderator.pk
+
+    fields = ["action", "content_type", "before", "after", "actor", "actor_name"]
+    entries = AuditEntry.objects.filter(content_type__model="sourcelink")
+    rule_entry = entries.values(*fields).get(object_id=by_rule.pk)
+    person_entry = entries.values(*fields).get(object_id=by_person.pk)
+    assert rule_entry == {
+        **person_entry,
+        "actor": None,
+        "actor_name": "trusted-source rule",
+    }
+    assert person_entry["action"] == AuditEntry.Action.LINK_APPROVED
+    assert (by_rule.status, by_rule.approved_by_rule) == (APPROVED, True)
+    assert (by_rule.submitted_by, by_rule.moderated_by) == (editor, None)
 
 
 def test_bulk_decisions_cost_the_same_queries_for_two_links_and_ten(moderator):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article, AuditEntry, SourceLink
+from articles.services import source_link_approve, source_link_reject
 
 from .factories import CategoryFactory, DraftFactory, SourceFactory
 from .test_workflow import action, change_url, edit_data
@@ -147,6 +148,25 @@ class TestRevisions:
         assert latest.field_dict["title"] == "Version one"
         assert latest.revision.comment.startswith("Restored the revision of ")
         assert AuditEntry.objects.get().action == AuditEntry.Action.REVISION_RESTORED
+
+    def test_restore_does_not_undo_a_moderators_decision(
+        self, client, desk_editor, moderator
+    ):
+        """A link rejected since the revision stays rejected; only decisions decide."""
+        article = DraftFactory()
+        client.force_login(desk_editor)
+        save(client, article, title="One", **link_rows("https://example.com/one"))
+        link = article.source_links.get()
+        source_link_approve(link=link, actor=moderator)
+        save(client, article, title="Two")
+        approved = versions(article).last()
+        source_link_reject(link=link, actor=moderator, reason="Paywalled")
+        save(client, article, title="Three")
+        url = reverse("admin:articles_article_revision", args=[article.pk, approved.pk])
+        assert client.post(url).status_code == HTTPStatus.FOUND
+        link.refresh_from_db()
+        assert (link.status, link.rejection_reason) == ("rejected", "Paywalled")
+        assert link.decisions.count() == 2
 
     def test_author_cannot_restore_on_an_article_not_theirs(
         self, client, author, desk_editor

@@ -83,12 +83,15 @@ class TestEnglish:
         ArticleFactory(title="Battery recall", lead="Dongguan.")
         assert found("battery huizhou") == ["Battery plant"]
 
-    def test_tags_and_approved_source_names_are_searched(self):
+    def test_tags_and_approved_source_names_are_searched(
+        self, django_capture_on_commit_callbacks
+    ):
         tagged = ArticleFactory(title="Tagged", lead="x", tags=["Fintech"])
         cited = ArticleFactory(title="Cited", lead="x")
-        SourceLinkFactory(
-            article=cited, source=SourceFactory(name="Caixin", slug="caixin")
-        )
+        with django_capture_on_commit_callbacks(execute=True):  # the approval commits
+            SourceLinkFactory(
+                article=cited, source=SourceFactory(name="Caixin", slug="caixin")
+            )
         hidden = ArticleFactory(title="Hidden", lead="x")
         SourceLinkFactory(
             article=hidden,
@@ -184,10 +187,11 @@ class TestIndexMaintenance:
         assert found("sixth tone") == ["Plain"]
 
     def test_article_saved_in_the_admin_is_found_by_tag_and_source(
-        self, client, editor
+        self, client, editor, django_capture_on_commit_callbacks
     ):
         client.force_login(editor)
-        # A trusted source's links are approved as they are entered.
+        # A trusted source's links are approved as they are entered; the rule's
+        # decision reindexes the article once the save commits.
         source = SourceFactory(name="Nanfang Daily", slug="nanfang", is_trusted=True)
         SourceDomainFactory(source=source, domain="nanfang.example.com")
         data = article_form(
@@ -202,7 +206,8 @@ class TestIndexMaintenance:
                 "source_links-0-status": SourceLink.Status.APPROVED,
             },
         )
-        response = client.post(reverse("admin:articles_article_add"), data)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("admin:articles_article_add"), data)
         assert response.status_code == HTTPStatus.FOUND
         assert found("mechatronics") == ["Lab opens"]
         assert found("機器人") == ["Lab opens"]

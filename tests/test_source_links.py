@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from articles.models import DeniedDomain, SourceLink, SourceLinkDecision
+from articles.models import AuditEntry, DeniedDomain, SourceLink, SourceLinkDecision
+from articles.services import source_link_save
 
 from .factories import (
     ArticleFactory,
@@ -86,11 +87,18 @@ def test_a_chosen_source_is_kept(article):
     assert create_link(article, "https://example.com/", source=chosen).source == chosen
 
 
+def submit_link(article, url, actor=None, **fields):
+    return source_link_save(
+        link=SourceLink(article=article, url=url, **fields), actor=actor
+    )
+
+
 def test_trusted_source_links_are_approved_by_the_rule(article):
     trusted = SourceFactory(slug="xinhua", is_trusted=True)
     SourceDomainFactory(source=trusted, domain="news.cn")
     author = UserFactory(username="author")
-    link = create_link(article, "https://www.news.cn/tech/1.htm", submitted_by=author)
+    link = submit_link(article, "https://www.news.cn/tech/1.htm", actor=author)
+    assert link.submitted_by == author
     assert link.status == SourceLink.Status.APPROVED
     assert link.approved_by_rule and link.moderated_by is None
     assert link.moderated_at is not None
@@ -105,12 +113,38 @@ def test_untrusted_or_denied_domains_are_not_auto_approved(article):
     trusted = SourceFactory(slug="trusted", is_trusted=True)
     SourceDomainFactory(source=trusted, domain="trusted.example")
     DeniedDomainFactory(domain="bad.trusted.example")
-    assert create_link(article, "https://blog.example/").status == "pending"
-    assert create_link(article, "https://bad.trusted.example/").status == "pending"
+    assert submit_link(article, "https://blog.example/").status == "pending"
+    assert submit_link(article, "https://bad.trusted.example/").status == "pending"
     # A trusted source picked by hand does not vouch for another domain.
-    other = create_link(article, "https://elsewhere.example/", source=trusted)
+    other = submit_link(article, "https://elsewhere.example/", source=trusted)
     assert other.status == "pending"
     assert not SourceLinkDecision.objects.exists()
+
+
+def test_save_alone_decides_nothing(article):
+    """A link saved outside the services starts pending, whatever it was given."""
+    trusted = SourceFactory(slug="xinhua", is_trusted=True)
+    SourceDomainFactory(source=trusted, domain="news.cn")
+    link = create_link(article, "https://www.news.cn/tech/1.htm", status="approved")
+    assert (link.source, link.status) == (trusted, SourceLink.Status.PENDING)
+    assert not link.approved_by_rule
+    assert not SourceLinkDecision.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_changed_url_is_judged_by_the_rule_again(article):
+    trusted = SourceFactory(slug="xinhua", is_trusted=True)
+    SourceDomainFactory(source=trusted, domain="news.cn")
+    link = SourceLinkFactory(
+        article=article, url="https://example.com/1", source=trusted, status="pending"
+    )
+    link.url = "https://www.news.cn/tech/1.htm"
+    link = source_link_save(link=link, actor=None)
+    assert link.status == SourceLink.Status.APPROVED and link.approved_by_rule
+    assert link.decisions.get().by_rule
+    link.archive_url = "https://web.archive.org/web/2020/https://www.news.cn/"
+    source_link_save(link=link, actor=None)
+    assert link.decisions.count() == 1
 
 
 def test_changing_an_approved_url_sends_it_back_to_moderation(article):

@@ -1,5 +1,6 @@
 import datetime
 import io
+from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from articles.models import Article, AuditEntry, SourceLink
 from articles.roles import sync_role_groups
@@ -62,6 +64,57 @@ def action(client, name, *articles, query="", follow=False, **extra):
         {"action": name, "_selected_action": [a.pk for a in articles], **extra},
         follow=follow,
     )
+
+
+class FormFields(HTMLParser):
+    """The name/value pairs a browser submits for the form with the given id."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.pairs = form_id, False, []
+        self.textarea = self.select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "disabled" in attrs:
+            return
+        if tag == "input" and attrs.get("name"):
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if kind not in ("submit", "button", "file", "image", "reset"):
+                self.pairs.append((attrs["name"], attrs.get("value", "")))
+        elif tag == "textarea":
+            self.textarea = [attrs["name"], ""]
+        elif tag == "select":
+            self.select = attrs["name"]
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.pairs.append((self.select, attrs.get("value", "")))
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea" and self.textarea is not None:
+            self.pairs.append(tuple(self.textarea))
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+
+def submitted_as_is(response, form_id="article_form"):
+    """POST data of the page's form, unchanged, as a browser would send it."""
+    parser = FormFields(form_id)
+    parser.feed(response.content.decode())
+    data = {}
+    for name, value in parser.pairs:
+        data.setdefault(name, []).append(value)
+    return data
 
 
 def codenames(group_name):
@@ -440,6 +493,44 @@ class TestTrash:
         action(client, "move_to_trash", draft)
         action(client, "purge", draft, query="?trash=yes", confirm="yes")
         assert Article.objects.filter(pk=draft.pk).exists()
+
+
+class TestUnchangedSave:
+    """Saving the change form as it was opened changes and records nothing."""
+
+    def test_after_a_bulk_publish_nothing_is_recorded_or_moved(
+        self, client, desk_editor
+    ):
+        article = DraftFactory()
+        SourceLinkFactory(article=article)
+        client.force_login(desk_editor)
+        action(client, "publish", article)
+        article.refresh_from_db()
+        stored = Article.objects.values("published_at", "updated_at", "version")
+        before = stored.get(pk=article.pk)
+        entries, revisions = AuditEntry.objects.count(), Version.objects.count()
+        page = client.get(change_url(article))
+        response = client.post(change_url(article), submitted_as_is(page))
+        assert response.status_code == HTTPStatus.FOUND
+        assert stored.get(pk=article.pk) == before
+        assert AuditEntry.objects.count() == entries
+        assert Version.objects.count() == revisions
+
+    def test_an_edit_after_a_bulk_publish_keeps_the_publication_time(
+        self, client, desk_editor
+    ):
+        article = DraftFactory()
+        client.force_login(desk_editor)
+        action(client, "publish", article)
+        published_at = Article.objects.get(pk=article.pk).published_at
+        data = submitted_as_is(client.get(change_url(article)))
+        data["title"] = ["A better title"]
+        assert client.post(change_url(article), data).status_code == HTTPStatus.FOUND
+        article.refresh_from_db()
+        assert (article.title, article.published_at) == ("A better title", published_at)
+        assert list(AuditEntry.objects.values_list("action", flat=True)) == [
+            "published"
+        ]
 
 
 class TestAuditLogAdmin:

@@ -13,6 +13,7 @@ from ..services import (
     article_record_revision,
     article_save,
     article_trash,
+    source_link_save,
 )
 from .actions import TrashFilter, WorkflowActionsMixin
 from .forms import ArticleAdminForm
@@ -68,11 +69,14 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin)
         return ", ".join(category.name for category in obj.categories.all())
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is SourceLink:
-            for link_form in formset.forms:
-                if link_form.instance.pk is None:
-                    link_form.instance.submitted_by = request.user
-        super().save_formset(request, form, formset, change)
+        if formset.model is not SourceLink:
+            super().save_formset(request, form, formset, change)
+            return
+        links = formset.save(commit=False)
+        for link in formset.deleted_objects:
+            link.delete()
+        for link in links:
+            source_link_save(link=link, actor=request.user)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -106,17 +110,29 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin)
         return allowed and (obj is None or can_trash(request.user, obj))
 
     def save_model(self, request, obj, form, change):
-        previous = Article.objects.get(pk=obj.pk) if change else None
-        article_save(article=obj, actor=request.user, previous=previous)
+        # Written by save_related, which also sees the inlines and so knows
+        # whether the save changes anything at all.
+        pass
 
     def save_related(self, request, form, formsets, change):
+        """Save the article, its relations and a revision, unless nothing changed.
+
+        A save that changes nothing writes nothing: no new version, no new
+        ``updated_at``, no revision and no audit entry.
+        """
+        changed = form.has_changed() or any(f.has_changed() for f in formsets)
+        if change and not changed:
+            for formset in formsets:
+                # Saves nothing; lists the (no) saved rows the admin's log reads.
+                self.save_formset(request, form, formset, change)
+            return
+        previous = Article.objects.get(pk=form.instance.pk) if change else None
+        article_save(article=form.instance, actor=request.user, previous=previous)
         super().save_related(request, form, formsets, change)
         message = self.construct_change_message(request, form, formsets, not change)
         comment = LogEntry(change_message=json.dumps(message)).get_change_message()
         article_record_revision(
-            article=form.instance,
-            actor=request.user,
-            comment=comment or _("Saved without changes."),
+            article=form.instance, actor=request.user, comment=comment
         )
 
     def get_deleted_objects(self, objs, request):

@@ -3,6 +3,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from ..models import DeniedDomain, SourceLink
+from ..services import source_link_save
 from .mixins import HttpsURLMixin
 
 LINK_READONLY = ["status", "rejection_reason", "health"]
@@ -63,9 +64,7 @@ class SourceLinkAdmin(LinkHealthMixin, HttpsURLMixin, admin.ModelAdmin):
         return [*LINK_READONLY, "article", "url"]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.submitted_by = request.user
-        super().save_model(request, obj, form, change)
+        source_link_save(link=obj, actor=request.user)
 
 
 @admin.register(DeniedDomain)

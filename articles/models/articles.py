@@ -243,8 +243,8 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        if self.status == self.Status.PUBLISHED or self.published_at is not None:
+            self.published_at = self.publication_time(self.published_at)
         if not self.slug:
             others = Article.objects.exclude(pk=self.pk)
             self.slug = unique_slug(
@@ -287,6 +287,18 @@ class Article(models.Model):
             day=date.day,
             slug=self.slug,
         )
+
+    @staticmethod
+    def publication_time(moment=None):
+        """Return moment (default now) to the whole second, as it is stored.
+
+        The admin's date and time inputs carry whole seconds. A stored time with
+        microseconds would come back from an unchanged change form as another
+        time, so the save would look like a new publication: a second audit
+        entry and a moved date. Storing whole seconds on every write keeps
+        every comparison a plain equality, in the form and in the services.
+        """
+        return (moment or timezone.now()).replace(microsecond=0)
 
     def _published_slug(self):
         """Return the stored slug if the stored row is published, else None."""

@@ -1,12 +1,12 @@
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..fields import NormalisedURLField
 from ..urls_hygiene import normalise_url, url_host
 from .actors import actor_field
+from .domains import DeniedDomain, SourceDomain
 from .taxonomy import Language, Source
 
 HEALTH_FIELDS = {
@@ -123,25 +123,23 @@ class SourceLink(models.Model):
         return self.url
 
     def save(self, *args, **kwargs):
+        """Store the normalised URL; a new or changed URL is a new submission.
+
+        A submission gets its source from the sources' domains and starts
+        pending, with no decision and no health record: an approval covers the
+        URL it was given for. Decisions (a moderator's, the trusted-source
+        rule's) are written by ``articles.services.links``, never here.
+        """
         update_fields = kwargs.get("update_fields")
-        decided_by_rule = False
         if update_fields is None or "url" in update_fields:
             self.url = normalise_url(self.url)
             if self.archive_url:
                 self.archive_url = normalise_url(
                     self.archive_url, strip_tracking_params=False
                 )
-        resubmitted = self._state.adding or self.url != getattr(
-            self, "_loaded_url", self.url
-        )
-        if resubmitted and update_fields is None:
-            decided_by_rule = self._apply_submission_rules()
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if decided_by_rule:
-                from .moderation import SourceLinkDecision
-
-                SourceLinkDecision.record(link=self, actor=None, by_rule=True)
+        if update_fields is None and self.is_submission():
+            self._start_submission()
+        super().save(*args, **kwargs)
         self._loaded_url = self.url
 
     def get_absolute_url(self):
@@ -157,34 +155,37 @@ class SourceLink(models.Model):
     def host(self) -> str:
         return url_host(self.url)
 
-    def _apply_submission_rules(self) -> bool:
-        """Fill the source, reset health, apply the trusted-source rule.
+    def is_submission(self) -> bool:
+        """True for a new link or a changed URL: one no decision covers yet."""
+        if self._state.adding:
+            return True
+        loaded = getattr(self, "_loaded_url", None)
+        return loaded is not None and normalise_url(self.url) != loaded
 
-        Return True if the trusted-source rule approved the link.
+    def _start_submission(self) -> None:
+        if self.source_id is None:
+            match = SourceDomain.objects.covering(self.host).first()
+            self.source_id = match.source_id if match else None
+        for name, value in HEALTH_FIELDS.items():
+            setattr(self, name, value)
+        self.status = self.Status.PENDING
+        self.moderated_by, self.moderated_at = None, None
+        self.approved_by_rule, self.rejection_reason = False, ""
+
+    def is_vouched_for(self) -> bool:
+        """True if the trusted-source rule approves the link.
+
+        Its host must be one of its own source's domains (the most specific
+        match), the source trusted, and no denied domain may cover the host.
         """
-        from .domains import DeniedDomain, SourceDomain
-
         host = self.host
         match = SourceDomain.objects.covering(host).select_related("source").first()
-        if self.source_id is None and match is not None:
-            self.source = match.source
-        if not self._state.adding:
-            for name, value in HEALTH_FIELDS.items():
-                setattr(self, name, value)
-            self.status = self.Status.PENDING
-            self.moderated_by, self.moderated_at = None, None
-            self.approved_by_rule, self.rejection_reason = False, ""
-        trusted = (
+        return (
             match is not None
             and match.source.is_trusted
             and match.source_id == self.source_id
             and not DeniedDomain.objects.covering(host).exists()
         )
-        if trusted:
-            self.status = self.Status.APPROVED
-            self.approved_by_rule = True
-            self.moderated_by, self.moderated_at = None, timezone.now()
-        return trusted
 
     @property
     def link_language(self):

@@ -48,15 +48,3 @@ class SourceLinkDecision(models.Model):
     def action_for(cls, status: str) -> str:
         approved = status == SourceLink.Status.APPROVED
         return cls.Action.APPROVED if approved else cls.Action.REJECTED
-
-    @classmethod
-    def record(cls, *, link, actor, by_rule=False, reason=""):
-        return cls.objects.create(
-            link=link,
-            url=link.url,
-            action=cls.action_for(link.status),
-            actor=actor,
-            by_rule=by_rule,
-            reason=reason,
-            decided_at=link.moderated_at or timezone.now(),
-        )

@@ -14,13 +14,18 @@ def audit_record(
 
 
 @transaction.atomic
-def audit_records(*, actor, action: str, changes) -> list[AuditEntry]:
-    """Record one action on many objects: (obj, before, after) each, one INSERT."""
+def audit_records(
+    *, actor, action: str, changes, actor_name: str = ""
+) -> list[AuditEntry]:
+    """Record one action on many objects: (obj, before, after) each, one INSERT.
+
+    ``actor_name`` names an actor that is not an account (the trusted-source rule).
+    """
     is_user = actor is not None and getattr(actor, "pk", None) is not None
     return AuditEntry.objects.bulk_create(
         AuditEntry(
             actor=actor if is_user else None,
-            actor_name=actor.get_username() if is_user else "",
+            actor_name=actor.get_username() if is_user else actor_name,
             action=action,
             content_type=ContentType.objects.get_for_model(
                 obj, for_concrete_model=False

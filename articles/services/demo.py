@@ -4,10 +4,12 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..demo import content
 from ..demo.seed import load_seed
 from ..models import Article, Category, Language, Source, SourceLink
+from .links import source_link_save, source_links_approve_imported
 
 
 @transaction.atomic
@@ -32,7 +34,7 @@ def demo_load() -> int:
         for row in content.SOURCES
     }
     english, innovation = languages["en"], categories["innovation"]
-    created = 0
+    created, links = 0, []
     for post, details in zip(load_seed(), content.POSTS, strict=True):
         if Article.objects.filter(slug=details["slug"]).exists():
             continue
@@ -51,12 +53,14 @@ def demo_load() -> int:
         article.tags.add(*details["tags"])
         link = details.get("link")
         if link:
-            SourceLink.objects.create(
+            entered = SourceLink(
                 article=article,
                 url=link["url"],
                 source=sources.get(link.get("source")),
                 language=languages.get(link.get("language")),
-                status=SourceLink.Status.APPROVED,
             )
+            links.append(source_link_save(link=entered, actor=None))
         created += 1
+    # The old site showed these links: they arrive approved.
+    source_links_approve_imported(links=links, origin=_("demo archive"))
     return created

@@ -1,4 +1,8 @@
-"""Moderation of source links: approve, reject, archive. Every decision is logged."""
+"""Source links: submit, approve, reject, archive.
+
+Every decision on a link, a moderator's or the trusted-source rule's, is written
+by ``_decide``: the link's status, a ``SourceLinkDecision`` and an audit entry.
+"""
 
 import logging
 from dataclasses import dataclass, field
@@ -50,17 +54,22 @@ def _announce(links: list[SourceLink]) -> None:
     )
 
 
-def _decide(*, links, actor, status, reason="") -> None:
+def _decide(*, links, actor, status, reason="", by_rule=False, actor_name="") -> None:
     """Write one decision for many links: one UPDATE, one INSERT of decisions,
-    one INSERT of audit-log entries (one per link) and one signal."""
+    one INSERT of audit-log entries (one per link) and one signal.
+
+    ``actor`` is the moderator, or None for a decision no person made (then
+    ``actor_name`` says who did: the trusted-source rule, an import).
+    """
     now = timezone.now()
     before = {link.pk: link.get_status_display() for link in links}
+    rejection_reason = reason if status == SourceLink.Status.REJECTED else ""
     SourceLink.objects.filter(pk__in=[link.pk for link in links]).update(
         status=status,
         moderated_by=actor,
         moderated_at=now,
-        rejection_reason=reason,
-        approved_by_rule=False,
+        rejection_reason=rejection_reason,
+        approved_by_rule=by_rule,
     )
     action = SourceLinkDecision.action_for(status)
     SourceLinkDecision.objects.bulk_create(
@@ -69,6 +78,7 @@ def _decide(*, links, actor, status, reason="") -> None:
             url=link.url,
             action=action,
             actor=actor,
+            by_rule=by_rule,
             reason=reason,
             decided_at=now,
         )
@@ -76,10 +86,11 @@ def _decide(*, links, actor, status, reason="") -> None:
     )
     for link in links:
         link.status, link.moderated_by, link.moderated_at = status, actor, now
-        link.rejection_reason, link.approved_by_rule = reason, False
+        link.rejection_reason, link.approved_by_rule = rejection_reason, by_rule
     after = links[0].get_status_display()
     audit_records(
         actor=actor,
+        actor_name=actor_name,
         action=(
             AuditEntry.Action.LINK_APPROVED
             if status == SourceLink.Status.APPROVED
@@ -91,6 +102,46 @@ def _decide(*, links, actor, status, reason="") -> None:
         ],
     )
     _announce(links)
+
+
+@transaction.atomic
+def source_link_save(*, link: SourceLink, actor) -> SourceLink:
+    """Save a link as a person (or an import, ``actor`` None) entered it.
+
+    A new link, or one whose URL changed, is a submission: it is stored pending
+    (``SourceLink.save()``), then the trusted-source rule judges it, and an
+    approval by the rule is recorded like a moderator's, by ``_decide``.
+    """
+    submitted = link.is_submission()
+    if link._state.adding and actor is not None and actor.pk is not None:
+        link.submitted_by = actor
+    link.save()
+    if submitted and link.is_vouched_for():
+        _decide(
+            links=[link],
+            actor=None,
+            status=SourceLink.Status.APPROVED,
+            by_rule=True,
+            actor_name=_("trusted-source rule"),
+        )
+    return link
+
+
+@transaction.atomic
+def source_links_approve_imported(*, links: list[SourceLink], origin: str) -> None:
+    """Approve links that come already approved from elsewhere (the demo archive).
+
+    No person decided, so the decision and the audit entry name the origin.
+    """
+    pending = [link for link in links if link.status != SourceLink.Status.APPROVED]
+    if pending:
+        _decide(
+            links=pending,
+            actor=None,
+            status=SourceLink.Status.APPROVED,
+            reason=_("Imported already approved (%(origin)s).") % {"origin": origin},
+            actor_name=origin,
+        )
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from reversion.models import Version
 from ..models import Article, AuditEntry, Category, Language, Source, SourceLink
 from ..permissions import can_edit
 from .audit import audit_record
+from .links import source_link_save
 
 
 @transaction.atomic
@@ -22,7 +23,12 @@ def article_record_revision(*, article: Article, actor, comment: str) -> None:
         reversion.add_to_revision(article)
 
 
-def _restore_links(article: Article, version: Version) -> None:
+def _restore_links(article: Article, version: Version, actor) -> None:
+    """Bring back the revision's links; moderation decisions are not rolled back.
+
+    A link that is back is a new submission (pending, unless the trusted-source
+    rule approves it); a link still there keeps its status.
+    """
     stored = [
         v.field_dict
         for v in Version.objects.get_for_model(SourceLink).filter(
@@ -31,24 +37,18 @@ def _restore_links(article: Article, version: Version) -> None:
     ]
     urls = [fields["url"] for fields in stored]
     article.source_links.exclude(url__in=urls).delete()
+    existing = {link.url: link for link in article.source_links.all()}
     sources = set(Source.objects.values_list("pk", flat=True))
     languages = set(Language.objects.values_list("pk", flat=True))
     for fields in stored:
-        SourceLink.objects.update_or_create(
-            article=article,
-            url=fields["url"],
-            defaults={
-                "source_id": (
-                    fields["source_id"] if fields["source_id"] in sources else None
-                ),
-                "language_id": (
-                    fields["language_id"]
-                    if fields["language_id"] in languages
-                    else None
-                ),
-                "status": fields["status"],
-            },
+        link = existing.get(fields["url"]) or SourceLink(
+            article=article, url=fields["url"]
         )
+        link.source_id = fields["source_id"] if fields["source_id"] in sources else None
+        link.language_id = (
+            fields["language_id"] if fields["language_id"] in languages else None
+        )
+        source_link_save(link=link, actor=actor)
 
 
 @transaction.atomic
@@ -73,7 +73,7 @@ def article_revision_restore(*, article: Article, version: Version, actor) -> Ar
     article.save()
     article.categories.set(Category.objects.filter(pk__in=fields["categories"]))
     article.tags.set([name for name in fields["tag_names"].splitlines() if name])
-    _restore_links(article, version)
+    _restore_links(article, version, actor)
     when = timezone.localtime(version.revision.date_created)
     label = _("revision of %(when)s") % {"when": f"{when:%Y-%m-%d %H:%M:%S}"}
     audit_record(

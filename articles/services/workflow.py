@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Article, AuditEntry
@@ -90,7 +89,7 @@ def article_publish(
         raise ValidationError(
             _("“%(title)s” needs a category before publishing.") % {"title": article}
         )
-    when = published_at or article.published_at or timezone.now()
+    when = Article.publication_time(published_at or article.published_at)
     return _transition(
         article=article,
         actor=actor,

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.generation import articles_generate, load_datashape
+from articles.models import Article
 
 
 class Command(BaseCommand):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         shift = datetime.timedelta(0)
         if shape == "recent":
             end = datashape.WINDOW_END - datetime.timedelta(days=1)
-            shift = datetime.datetime.now(datetime.UTC) - end
+            shift = Article.publication_time() - end
         started = time.monotonic()
 
         def progress(done, created):
