@@ -109,3 +109,33 @@ def test_recent_shape_stores_publication_times_to_the_whole_second():
     )
     times = list(Article.objects.values_list("published_at", flat=True))
     assert times and all(when.microsecond == 0 for when in times)
+
+
+@pytest.mark.parametrize(
+    ("seed", "count", "shape"),
+    [(1, 1, "bench"), (7, 30, "recent"), (20250102, 25, "bench"), (0, 12, "recent")],
+)
+def test_any_seed_and_count_load_that_seeds_records(seed, count, shape):
+    """Each seed's records cite the sources of that seed, which are created."""
+    out = StringIO()
+    call_command(
+        "generate_articles",
+        *("--shape", shape, "--seed", seed, "--count", count, "--jobs", 1),
+        stdout=out,
+    )
+    assert f"Created {count} articles" in out.getvalue()
+    records = list(load_datashape().generate(count, seed))
+    homepages = dict(
+        SourceLink.objects.values_list("article__slug", "source__homepage")
+    )
+    assert homepages == {record.slug: record.source["url"] for record in records}
+
+
+def test_two_seeds_share_a_database():
+    for seed in (3, 4):
+        call_command(
+            "generate_articles",
+            *("--shape", "bench", "--seed", seed, "--count", 20, "--jobs", 1),
+            stdout=StringIO(),
+        )
+    assert Article.objects.count() == 40
