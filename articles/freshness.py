@@ -69,6 +69,10 @@ class Freshness:
         keys = {SITE, *((self.declared - {SITE}) or {ARTICLES})}
         return {key: self.read[key] for key in keys}
 
+    def last_modified(self) -> float:
+        """When what the response shows last changed (stamps are write times, in ns)."""
+        return max(self.dependencies().values()) / 1e9
+
     @property
     def site(self) -> int:
         return self.read[SITE]

@@ -72,7 +72,7 @@ class PageCacheMiddleware:
             if not response.has_header("ETag"):
                 set_response_etag(response)
             if not response.has_header("Last-Modified"):
-                response["Last-Modified"] = http_date(now)
+                response["Last-Modified"] = http_date(freshness.last_modified())
             lifetime = freshness.seconds_left(settings.PAGE_CACHE_SECONDS)
             expires = now + freshness.seconds_left(settings.PAGE_MAX_AGE)
             if key and request.method == "GET" and lifetime > 0:

@@ -1,4 +1,4 @@
-import secrets
+import time
 
 from django.db import migrations
 
@@ -33,11 +33,12 @@ def drop_search_structures(apps, schema_editor):
 
 
 def start_site_stamp(apps, schema_editor):
-    """Start the site's stamp at a random version, so that pages and entries cached
-    for an earlier database (in a Redis that outlived it) never match this one."""
+    """Start the site's stamp at the time the database is made, so that pages and
+    entries cached for an earlier database (in a Redis that outlived it) never match
+    this one."""
     Stamp = apps.get_model("articles", "Stamp")
     Stamp.objects.update_or_create(
-        key="site", defaults={"version": secrets.randbits(62) or 1}
+        key="site", defaults={"version": time.time_ns()}
     )
 
 

@@ -1,14 +1,16 @@
 """Stamps: the shared record of what changed, that everything cached is checked against.
 
 A stamp is a named version (``site``, ``list:category:3``, ``article:42``…) that a
-write replaces with a new random number in the same transaction as the content it
-describes. Cached pages, entries and counts record the versions they were built from
-and are used only while those versions are current, so every process and every server
-sees a change on its next request (see ``articles/freshness.py``). The table lives in
-the database because the database is the one thing all of them share.
+write replaces, in the same transaction as the content it describes, with the time of
+the write in nanoseconds: a new value on every write, which also tells when the
+content last changed (a page's ``Last-Modified``). Cached pages, entries and counts
+record the versions they were built from and are used only while those versions are
+current, so every process and every server sees a change on its next request (see
+``articles/freshness.py``). The table lives in the database because the database is
+the one thing all of them share.
 """
 
-import secrets
+import time
 
 from django.db import connections, models, router
 
@@ -36,10 +38,10 @@ class StampQuerySet(models.QuerySet):
 
     def bump(self, keys) -> None:
         """Give each key a new version: one upsert, sorted so writers lock in order."""
-        keys = sorted(set(keys))
+        keys, now = sorted(set(keys)), time.time_ns()
         if keys:
             self.bulk_create(
-                [Stamp(key=key, version=secrets.randbits(62) or 1) for key in keys],
+                [Stamp(key=key, version=now) for key in keys],
                 update_conflicts=True,
                 unique_fields=["key"],
                 update_fields=["version"],
