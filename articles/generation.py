@@ -50,7 +50,7 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 
 
 @transaction.atomic
-def _taxonomy(shape) -> tuple[dict, dict, dict]:
+def _taxonomy(shape, seed: int) -> tuple[dict, dict, dict]:
     languages = {
         code: Language.objects.get_or_create(
             code=code,
@@ -69,7 +69,8 @@ def _taxonomy(shape) -> tuple[dict, dict, dict]:
             slug=shape.slugify(row.name),
             defaults={"name": row.name, "homepage": row.url},
         )[0]
-        for row in shape.source_pool(shape.DEFAULT_SEED)
+        # Each seed draws its own sources; records cite those of their seed.
+        for row in shape.source_pool(seed)
     }
     return languages, categories, sources
 
@@ -97,7 +98,7 @@ def articles_generate(
     larger ``count`` extends an earlier run. ``shift`` moves every date.
     """
     shape = load_datashape()
-    languages, categories, sources = _taxonomy(shape)
+    languages, categories, sources = _taxonomy(shape, seed)
     article_type = ContentType.objects.get_for_model(Article)
     pool = multiprocessing.get_context("fork").Pool(jobs) if jobs > 1 else None
     created = done = 0

@@ -98,3 +98,33 @@ def test_drafts_stay_off_category_pages(client):
     expected = published.filter(categories__slug=slug).count()
     assert response.context_data["paginator"].count == expected
     assert not CategoryEntry.objects.filter(article__slug=draft.slug).exists()
+
+
+@pytest.mark.parametrize(
+    ("seed", "count", "shape"),
+    [(1, 1, "bench"), (7, 30, "recent"), (20250102, 25, "bench"), (0, 12, "recent")],
+)
+def test_any_seed_and_count_load_that_seeds_records(seed, count, shape):
+    """Each seed's records cite the sources of that seed, which are created."""
+    out = StringIO()
+    call_command(
+        "generate_articles",
+        *("--shape", shape, "--seed", seed, "--count", count, "--jobs", 1),
+        stdout=out,
+    )
+    assert f"Created {count} articles" in out.getvalue()
+    records = list(load_datashape().generate(count, seed))
+    homepages = dict(
+        SourceLink.objects.values_list("article__slug", "source__homepage")
+    )
+    assert homepages == {record.slug: record.source["url"] for record in records}
+
+
+def test_two_seeds_share_a_database():
+    for seed in (3, 4):
+        call_command(
+            "generate_articles",
+            *("--shape", "bench", "--seed", seed, "--count", 20, "--jobs", 1),
+            stdout=StringIO(),
+        )
+    assert Article.objects.count() == 40
