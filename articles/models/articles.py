@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from .. import images
-from ..sanitize import clean_html
+from ..sanitize import MarkupTooComplex, clean_html
 from ..text import make_slug, unique_slug
 from ..urls_absolute import reverse_once
 from .actors import actor_field
@@ -230,7 +231,8 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = clean_html(self.body)
+        if self.body != getattr(self, "_cleaned_body", None):
+            self.body = clean_html(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         if not self.slug:
@@ -275,6 +277,15 @@ class Article(models.Model):
             day=date.day,
             slug=self.slug,
         )
+
+    def clean(self):
+        """Clean the body, or say why it is refused; save() keeps the result."""
+        super().clean()
+        try:
+            self.body = self._cleaned_body = clean_html(self.body)
+        except MarkupTooComplex as error:
+            refused = ValidationError(error.message, error.code, error.params)
+            raise ValidationError({"body": refused}) from error
 
     def _published_slug(self):
         """Return the stored slug if the stored row is published, else None."""
