@@ -7,12 +7,12 @@ from django.contrib.syndication.views import Feed
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from .freshness import HOME, Freshness, article_key, list_key
 from .models import Article, Category
+from .templating import linebreaks
 from .urls_absolute import absolute_url
 from .views.archives import find_by_slug
 
@@ -90,8 +90,9 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        # Readers treat the description as HTML; the lead is plain text.
-        return escape(item.lead)
+        # Readers treat the description as HTML; the lead is plain text whose
+        # blank lines separate paragraphs, as on the site's pages.
+        return linebreaks(item.lead)
 
     def item_link(self, item):
         return absolute_url(item.get_absolute_url())

@@ -201,7 +201,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files: the file system under MEDIA_ROOT unless DJANGO_STORAGE_BACKEND
+    # names another storage (e.g. an object-storage backend).
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+    },
     # Hashed, compressed names with far-future caching in production; plain files
     # for development and tests, which run without collectstatic.
     "staticfiles": {
@@ -219,19 +225,6 @@ WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 WHITENOISE_MAX_AGE = 31_536_000 if not DEBUG else 0
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
-
-# Uploaded files go through the "default" storage: the file system under MEDIA_ROOT
-# unless DJANGO_STORAGE_BACKEND names another (e.g. an object-storage backend).
-STORAGES = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
-        ),
-    },
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-    },
-}
 
 # Featured images: upload limits and the widths of the renditions made on upload.
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)

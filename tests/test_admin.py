@@ -2,6 +2,7 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from articles.models import Article, Source, SourceLink
 
@@ -110,6 +111,52 @@ def test_hostile_body_is_cleaned_through_the_admin(client, editor):
     )
     client.post(reverse("admin:articles_article_add"), article_form(body=body))
     assert Article.objects.get().body == "<p>Hi</p>"
+
+
+COSTLY_BODIES = [
+    pytest.param(
+        "<blockquote>" * 150 + "Deep", "The body is too deeply nested", id="nested"
+    ),
+    pytest.param(
+        "<p " + " ".join(f"a{i}=x" for i in range(60)) + ">x</p>",
+        "A tag in the body has too many attributes",
+        id="attributes",
+    ),
+    pytest.param("<b>x</b>" * 6_000, "The body has too much markup", id="markup"),
+]
+
+
+@pytest.mark.parametrize(("body", "reason"), COSTLY_BODIES)
+def test_body_too_costly_to_clean_is_a_form_error(client, editor, body, reason):
+    """The form says why, keeps the editor's text and saves nothing."""
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_article_add"), article_form(body=body)
+    )
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    assert reason in content
+    assert escape(body) in content
+    assert not Article.objects.exists()
+
+
+def test_refused_body_leaves_the_stored_article_unchanged(client, editor):
+    article = ArticleFactory(body="<p>Stored.</p>")
+    client.force_login(editor)
+    body = "<b>" * 200 + "Deep"
+    data = article_form(
+        slug=article.slug,
+        body=body,
+        categories=[c.pk for c in article.categories.all()],
+        base_version=article.version,
+    )
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.OK
+    assert "The body is too deeply nested" in response.content.decode()
+    assert escape(body) in response.content.decode()
+    stored = Article.objects.get()
+    assert (stored.body, stored.version) == ("<p>Stored.</p>", article.version)
 
 
 def test_duplicate_source_link_is_a_form_error(client, editor):

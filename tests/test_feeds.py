@@ -78,7 +78,7 @@ def test_rss_item_fields(client, story):
     assert entry.published_parsed[:6] == story.published_at.utctimetuple()[:6]
     assert entry.author == "Li Wong"
     assert {tag.term for tag in entry.tags} == {"Innovation", "Shenzhen", "Ports"}
-    assert entry.summary == "Cranes &amp; drones at Yantian."
+    assert entry.summary == "<p>Cranes &amp; drones at Yantian.</p>"
     [content] = entry.content
     assert "<strong>story</strong>" in content.value
     assert 'href="https://caixin.example.com/yantian"' in content.value
@@ -103,6 +103,21 @@ def test_atom_entry_fields(client, story):
     assert entry.content[0].type == "text/html"
     assert "<strong>story</strong>" in entry.content[0].value
     assert entry.enclosures[0].href == SITE + story.image.url
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_each_lead_paragraph_is_its_own_paragraph(client, category, url):
+    """Blank lines in the lead separate <p>s in the description and the content."""
+    ArticleFactory(
+        lead="Cranes & <drones>.\n\nA second\nparagraph.", categories=[category]
+    )
+    _, parsed = parse(client, url)
+    [entry] = parsed.entries
+    paragraphs = (
+        "<p>Cranes &amp; &lt;drones&gt;.</p>\n\n<p>A second<br />paragraph.</p>"
+    )
+    assert entry.summary == paragraphs
+    assert paragraphs in entry.content[0].value
 
 
 @pytest.mark.parametrize("url", FEED_URLS)

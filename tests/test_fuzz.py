@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.sanitize import clean_html
+from articles.models.articles import BODY_MAX_CHARS
+from articles.sanitize import MarkupTooComplex, clean_html
 
 from .factories import ArticleFactory, SourceFactory, SourceLinkFactory
 
@@ -130,6 +131,49 @@ def test_sanitiser_accepts_any_text(text):
     cleaned = clean_html(text)
     assert "<script" not in cleaned.lower()
     assert clean_html(cleaned) == cleaned
+
+
+# Pieces of the shapes that once held the sanitiser for seconds, repeated up to
+# the body size cap: each body is either refused with its reason or cleaned.
+HOSTILE_PIECES = [
+    "<b>",
+    "</b>",
+    "<blockquote><p>",
+    "<ul><li>",
+    "<p><i title=x>y</p>",
+    "&amp;",
+    "&",
+    "< ",
+    "<svg>",
+    "<p a=x b=y ",
+    '"',
+    "<!--",
+    "-",
+    "text ",
+]
+REASONS = (
+    "The body is too deeply nested",
+    "The body has too much markup",
+    "A tag in the body has too many attributes",
+    "A tag in the body is too long",
+)
+hostile_bodies = st.builds(
+    lambda pieces, times: ("".join(pieces) * times)[:BODY_MAX_CHARS],
+    st.lists(st.sampled_from(HOSTILE_PIECES), min_size=1, max_size=3),
+    st.integers(min_value=1, max_value=BODY_MAX_CHARS),
+)
+
+
+@settings(BUDGET, max_examples=40)
+@given(hostile_bodies)
+def test_hostile_shapes_are_refused_with_a_reason_or_cleaned(html):
+    try:
+        cleaned = clean_html(html)
+    except MarkupTooComplex as refused:
+        assert str(refused).startswith(REASONS)
+    else:
+        assert clean_html(cleaned) == cleaned
+        assert not {"svg", "script"} & set(inspect(cleaned).tags)
 
 
 OK = {HTTPStatus.OK, HTTPStatus.MOVED_PERMANENTLY, HTTPStatus.FOUND, 404}

@@ -1,6 +1,13 @@
 import pytest
 
-from articles.sanitize import clean_html
+from articles.models.articles import BODY_MAX_CHARS
+from articles.sanitize import (
+    MAX_ATTRIBUTES,
+    MAX_DEPTH,
+    MAX_TAG_LENGTH,
+    MarkupTooComplex,
+    clean_html,
+)
 
 REL = 'rel="noopener noreferrer"'
 
@@ -283,3 +290,103 @@ def test_empty_input_gives_empty_string(html):
 def test_none_gives_empty_string():
     """None (a NULL from a form) is treated as no HTML."""
     assert clean_html(None) == ""
+
+
+CAP = BODY_MAX_CHARS
+DEEP = "The body is too deeply nested"
+MARKUP = "The body has too much markup"
+ATTRIBUTES = "A tag in the body has too many attributes"
+LONG_TAG = "A tag in the body is too long"
+
+
+def attributes(n):
+    return " ".join(f"a{i}=x" for i in range(n))
+
+
+# Shapes that held the sanitiser for seconds to minutes, refused before the work.
+REFUSED = [
+    pytest.param("<b>" * 20_000 + "x" + "</b>" * 20_000, MARKUP, id="20k-nested-b"),
+    pytest.param("<blockquote><p>" * 5_000 + "x", MARKUP, id="5k-nested-blockquote-p"),
+    pytest.param("&amp;" * 60_000, MARKUP, id="60k-references"),
+    pytest.param(f"<p {attributes(20_000)}>x</p>", ATTRIBUTES, id="20k-attributes"),
+    pytest.param(
+        f"<p {attributes(MAX_ATTRIBUTES + 1)}>x</p>", ATTRIBUTES, id="51-attrs"
+    ),
+    pytest.param("<b>" * MAX_DEPTH + "x", DEEP, id="100-nested-b"),
+    pytest.param("<ul><li>" * 60 + "x", DEEP, id="60-nested-lists"),
+    pytest.param("<blockquote>" * 101 + "x", DEEP, id="101-nested-blockquotes"),
+    pytest.param(
+        "".join(f"<p><i title={i}>x</p>" for i in range(MAX_DEPTH)),
+        DEEP,
+        id="unclosed-formatting-reopened",
+    ),
+    pytest.param(
+        "<p>"
+        + "".join(f"<b title={i}>" for i in range(90))
+        + "</p>"
+        + "<p>x</p>" * 4_500,
+        MARKUP,
+        id="unclosed-formatting-reopened-in-every-paragraph",
+    ),
+    pytest.param("<b>x</b>" * 5_001, MARKUP, id="10k-tags"),
+    pytest.param(
+        "<p " + "x" * (MAX_TAG_LENGTH + 1) + ">y</p>", LONG_TAG, id="long-tag"
+    ),
+    pytest.param(("<br " + "a-" * 490 + ">") * 60, MARKUP, id="50k-characters-in-tags"),
+    pytest.param(
+        ("<p title=x" + '"' * 900 + ">y</p>") * 12, MARKUP, id="misplaced-quotes"
+    ),
+    pytest.param("<!--" + "-x" * 20_000 + "-->", MARKUP, id="comment-dashes"),
+]
+
+
+@pytest.mark.parametrize(("html", "reason"), REFUSED)
+def test_markup_too_costly_to_clean_is_refused(html, reason):
+    """Hostile nesting, attributes and markup are refused with the reason."""
+    assert len(html) <= CAP
+    with pytest.raises(MarkupTooComplex) as refused:
+        clean_html(html)
+    assert str(refused.value).startswith(reason)
+
+
+def test_nesting_just_within_the_limit_is_cleaned():
+    """A body nested one level less than the limit is kept whole."""
+    html = "<b>" * (MAX_DEPTH - 1) + "x" + "</b>" * (MAX_DEPTH - 1)
+    assert clean_html(html) == html
+
+
+PARAGRAPH = (
+    '<p>Shenzhen &amp; Hong Kong <a href="https://example.com/a">link</a> '
+    "<strong>bold</strong> and <em>more</em>.</p>"
+)
+CLEAN_PARAGRAPH = PARAGRAPH.replace('">link', f'" {REL}>link')
+
+
+# Large bodies within the limits, each with what cleaning makes of them.
+ALLOWED = [
+    pytest.param(PARAGRAPH * 900, CLEAN_PARAGRAPH * 900, id="900-paragraphs"),
+    pytest.param("<p>x</p>" * 4_999, "<p>x</p>" * 4_999, id="10k-tags"),
+    pytest.param("&amp;" * 9_999, "&amp;" * 9_999, id="10k-references"),
+    pytest.param(
+        "<p>" + "x" * 250_000 + "&amp;" * 9_000 + "</p>",
+        "<p>" + "x" * 250_000 + "&amp;" * 9_000 + "</p>",
+        id="references-after-long-text",
+    ),
+    pytest.param(
+        f'<p {attributes(MAX_ATTRIBUTES - 1)} lang="en">x</p>' * 100,
+        '<p lang="en">x</p>' * 100,
+        id="50-attributes",
+    ),
+    pytest.param(
+        "<svg>" * 9_000 + "x" * 250_000,
+        "x" * 250_000,
+        id="9k-unclosed-svg",
+    ),
+]
+
+
+@pytest.mark.parametrize(("html", "expected"), ALLOWED)
+def test_large_bodies_within_the_limits_are_cleaned(html, expected):
+    """Bodies up to the size cap within the limits are cleaned as usual."""
+    assert len(html) <= CAP
+    assert clean_html(html) == expected

@@ -1,4 +1,5 @@
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -34,6 +35,17 @@ def manage(*args, **env):
     )
 
 
+# Render the home page in production settings, after migrating a fresh database.
+RENDER_HOME = """
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+response = Client().get("/", secure=True)
+assert response.status_code == 200, response.status_code
+print(response.content.decode())
+"""
+
+
 class TestProductionSettings:
     def test_deploy_check_is_clean_with_documented_variables(self):
         result = manage(
@@ -58,6 +70,24 @@ class TestProductionSettings:
         result = manage("check", **env)
         assert result.returncode != 0
         assert missing in result.stderr
+
+    def test_pages_link_the_hashed_static_files_collectstatic_writes(self, tmp_path):
+        static_root = tmp_path / "static"
+        env = {
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_STATIC_ROOT": str(static_root),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "REDIS_URL": "",
+        }
+        collected = manage("collectstatic", "--noinput", **env)
+        assert collected.returncode == 0, collected.stderr
+        page = manage("shell", "-c", RENDER_HOME, **env)
+        assert page.returncode == 0, page.stderr
+        [stylesheet] = re.findall(
+            r'href="/static/(css/site\.\w{12}\.css)"', page.stdout
+        )
+        assert (static_root / stylesheet).is_file()
 
     def test_development_key_is_refused_in_production(self):
         from gbanews.settings import DEV_SECRET_KEY

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from .. import images
-from ..sanitize import clean_html
+from ..sanitize import MarkupTooComplex, clean_html
 from ..text import make_slug, unique_slug
 from ..urls_absolute import reverse_once
 from .actors import actor_field
@@ -242,7 +243,8 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = clean_html(self.body)
+        if self.body != getattr(self, "_cleaned_body", None):
+            self.body = clean_html(self.body)
         if self.status == self.Status.PUBLISHED or self.published_at is not None:
             self.published_at = self.publication_time(self.published_at)
         if not self.slug:
@@ -299,6 +301,15 @@ class Article(models.Model):
         every comparison a plain equality, in the form and in the services.
         """
         return (moment or timezone.now()).replace(microsecond=0)
+
+    def clean(self):
+        """Clean the body, or say why it is refused; save() keeps the result."""
+        super().clean()
+        try:
+            self.body = self._cleaned_body = clean_html(self.body)
+        except MarkupTooComplex as error:
+            refused = ValidationError(error.message, error.code, error.params)
+            raise ValidationError({"body": refused}) from error
 
     def _published_slug(self):
         """Return the stored slug if the stored row is published, else None."""
