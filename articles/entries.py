@@ -32,30 +32,24 @@ def render_entries(freshness: Freshness, ids, page_lang: str) -> list[Entry]:
     """The entries of the published articles among ids, in the order of ids."""
     ids = list(dict.fromkeys(ids))
     versions = freshness.depend_on(*(article_key(pk) for pk in ids))
+    # The first entry's image loads at once; the others when scrolled to.
+    loading = {pk: "eager" if n == 0 else "lazy" for n, pk in enumerate(ids)}
     keys = {
-        pk: "articles:entry:{}:{}:{}:{}:{}".format(
-            freshness.site,
-            pk,
-            versions[article_key(pk)],
-            page_lang,
-            "eager" if n == 0 else "lazy",
-        )
-        for n, pk in enumerate(ids)
+        pk: f"articles:entry:{freshness.site}:{pk}:{versions[article_key(pk)]}:"
+        f"{page_lang}:{loading[pk]}"
+        for pk in ids
     }
     stored = cache_get_many(list(keys.values()))
     missing = [pk for pk in ids if keys[pk] not in stored]
     if missing:
         fresh = {}
         for article in Article.objects.published().filter(pk__in=missing).for_listing():
-            html = render_to_string(
-                "includes/entry.html",
-                {
-                    "article": article,
-                    "page_lang": page_lang,
-                    "loading": "eager" if ids[0] == article.pk else "lazy",
-                },
-                using="jinja2",
-            )
+            context = {
+                "article": article,
+                "page_lang": page_lang,
+                "loading": loading[article.pk],
+            }
+            html = render_to_string("includes/entry.html", context, using="jinja2")
             fresh[keys[article.pk]] = Entry(article.pk, article.title, html)
         cache_set_many(fresh, ENTRY_SECONDS)
         stored.update(fresh)

@@ -65,8 +65,12 @@ class LatestArticlesFeed(Feed):
             obj = self.find_object(**kwargs)
             freshness = Freshness.of(request)
             freshness.depend_on(self.list_key(obj))
-            ids = self.visible(obj).values_list("pk", flat=True)[: settings.FEED_ITEMS]
-            freshness.depend_on(*(article_key(pk) for pk in ids))
+            request.feed_items = list(
+                self.visible(obj).values_list("pk", "updated_at", "published_at")[
+                    : settings.FEED_ITEMS
+                ]
+            )
+            freshness.depend_on(*(article_key(pk) for pk, *_ in request.feed_items))
             request._feed_object = obj
         return request._feed_object
 

@@ -123,37 +123,29 @@ def digest(text: str) -> str:
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
-def cache_get(key):
-    """cache.get() that treats an unreachable cache as a miss: pages still render."""
-    try:
-        return cache.get(key)
-    except Exception:
-        logger.warning("Cache unavailable; reading %s from the database", key)
-        return None
-
-
 def cache_get_many(keys) -> dict:
+    """cache.get_many() taking an unreachable cache for a miss: pages still render."""
     try:
         return cache.get_many(keys)
     except Exception:
-        logger.warning(
-            "Cache unavailable; reading %d entries from the database", len(keys)
-        )
+        logger.warning("Cache unavailable; reading %d values afresh", len(keys))
         return {}
 
 
-def cache_set(key, value, timeout) -> None:
-    try:
-        cache.set(key, value, timeout)
-    except Exception:
-        logger.warning("Cache unavailable; %s not stored", key)
-
-
 def cache_set_many(values: dict, timeout) -> None:
+    """cache.set_many() that treats an unreachable cache as full: nothing is kept."""
     try:
         cache.set_many(values, timeout)
     except Exception:
-        logger.warning("Cache unavailable; %d entries not stored", len(values))
+        logger.warning("Cache unavailable; %d values not stored", len(values))
+
+
+def cache_get(key):
+    return cache_get_many([key]).get(key)
+
+
+def cache_set(key, value, timeout) -> None:
+    cache_set_many({key: value}, timeout)
 
 
 def is_anonymous_reader(request) -> bool:

@@ -21,7 +21,7 @@ from django.db.models.signals import (
     pre_delete,
     pre_save,
 )
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from .freshness import ARTICLES, HOME, SITE, article_key, list_key
 from .models import (
@@ -40,26 +40,19 @@ from .signals import content_changed
 ENTRIES = {"category": CategoryEntry, "tag": TagEntry, "source": SourceEntry}
 
 
-def rebuild_entries(article_ids, kinds=tuple(ENTRIES)) -> set[str]:
-    """Rebuild the entries of these articles; return the stamps of changed archives."""
-    changed = set()
-    for kind in kinds:
-        keys = ENTRIES[kind].objects.rebuild(article_ids)
-        if keys is None:
-            changed.add(SITE)
-        else:
-            changed.update(list_key(kind, key) for key in keys)
-    return changed
-
-
 def articles_changed(article_ids, kinds=tuple(ENTRIES), home=False) -> None:
-    """Bump what shows these articles, after rebuilding their archive entries."""
-    article_ids = list(article_ids)
-    keys = rebuild_entries(article_ids, kinds)
-    keys.update(article_key(pk) for pk in article_ids)
-    keys.add(ARTICLES)
-    if home:
-        keys.add(HOME)
+    """Rebuild these articles' archive entries (all when None), then bump the stamps
+    of the articles and of the archives whose entries changed."""
+    if article_ids is not None:
+        article_ids = list(article_ids)
+    keys = {ARTICLES, HOME} if home else {ARTICLES}
+    for kind in kinds:
+        changed = ENTRIES[kind].objects.rebuild(article_ids)
+        if changed is None:
+            keys.add(SITE)  # everything was rebuilt
+        else:
+            keys.update(list_key(kind, key) for key in changed)
+    keys.update(article_key(pk) for pk in article_ids or ())
     Stamp.objects.bump(keys)
 
 
@@ -131,11 +124,6 @@ def tagging_changed(sender, instance, action, reverse, pk_set, **kwargs):
         articles_changed(pk_set, kinds=["tag"])
 
 
-def untagged(sender, instance, **kwargs):
-    """A tagged item deleted on its own (a tag deleted), not through article.tags."""
-    articles_changed([instance.object_id], kinds=["tag"])
-
-
 def names_changed(sender, instance=None, created=False, raw=False, **kwargs):
     """A category or language: navigation shows them. A tag or source: only a rename
     or a deletion shows anywhere (a new one is on no page yet)."""
@@ -145,12 +133,7 @@ def names_changed(sender, instance=None, created=False, raw=False, **kwargs):
 
 
 def bulk_content_changed(sender, articles=None, **kwargs):
-    if articles is None:
-        for entries in ENTRIES.values():
-            entries.objects.rebuild(None)
-        Stamp.objects.bump([SITE, HOME, ARTICLES])
-    else:
-        articles_changed(articles, home=sender is Article)
+    articles_changed(articles, home=articles is None or sender is Article)
 
 
 def connect() -> None:
@@ -170,5 +153,4 @@ def connect() -> None:
     for model in (Category, Language, Tag, Source):
         post_save.connect(names_changed, sender=model, dispatch_uid=f"names-{model}")
         post_delete.connect(names_changed, sender=model, dispatch_uid=f"gone-{model}")
-    post_delete.connect(untagged, sender=TaggedItem, dispatch_uid="untagged")
     content_changed.connect(bulk_content_changed, dispatch_uid="bulk-content")

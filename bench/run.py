@@ -162,6 +162,17 @@ def wrk(url, duration, connections):
     )
 
 
+def rounds(target, args) -> dict:
+    """Median requests/s, p50 and p99 of args.rounds wrk runs, and their errors."""
+    runs = [wrk(target, args.duration, args.connections) for _ in range(args.rounds)]
+    return {
+        "rps": statistics.median(r[0] for r in runs),
+        "p50": statistics.median(r[1] for r in runs),
+        "p99": statistics.median(r[2] for r in runs),
+        "errors": sum(r[3] for r in runs),
+    }
+
+
 def to_ms(value):
     number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
@@ -209,17 +220,7 @@ def load(pages, url, args):
                 # Warm the fresh workers (imports, template and SQLite caches):
                 # without it the first page measured reads about half as fast.
                 wrk(target, 2, args.connections)
-                rounds = [
-                    wrk(target, args.duration, args.connections)
-                    for _ in range(args.rounds)
-                ]
-                results[(mode, name)] = {
-                    "rps": statistics.median(r[0] for r in rounds),
-                    "p50": statistics.median(r[1] for r in rounds),
-                    "p99": statistics.median(r[2] for r in rounds),
-                    "errors": sum(r[3] for r in rounds),
-                }
-                r = results[(mode, name)]
+                r = results[(mode, name)] = rounds(target, args)
                 print(
                     f"  {mode:4} {name:13} {r['rps']:8.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms",
                     flush=True,
@@ -229,17 +230,8 @@ def load(pages, url, args):
                 target = f"http://127.0.0.1:{args.port}{pages['archive-p1']['path']}"
                 editor = edit_while(url, args.rounds * (args.duration + 1) + 2)
                 time.sleep(1)
-                rounds = [
-                    wrk(target, args.duration, args.connections)
-                    for _ in range(args.rounds)
-                ]
+                r = results[("edits", "archive-p1")] = rounds(target, args)
                 editor.wait()
-                r = results[("edits", "archive-p1")] = {
-                    "rps": statistics.median(r[0] for r in rounds),
-                    "p50": statistics.median(r[1] for r in rounds),
-                    "p99": statistics.median(r[2] for r in rounds),
-                    "errors": sum(r[3] for r in rounds),
-                }
                 print(
                     f"  warm archive-p1 during edits {r['rps']:8.0f} req/s  "
                     f"p50 {r['p50']:6.2f} ms  p99 {r['p99']:7.2f} ms",

@@ -12,7 +12,7 @@ the one thing all of them share.
 
 import time
 
-from django.db import connections, models, router
+from django.db import connections, models
 
 
 class StampQuerySet(models.QuerySet):
@@ -26,7 +26,7 @@ class StampQuerySet(models.QuerySet):
         keys = list(keys)
         if not keys:
             return {}
-        alias = self.db if self._db else router.db_for_read(Stamp)
+        alias = self.db
         table = connections[alias].ops.quote_name(Stamp._meta.db_table)
         marks = ", ".join(["%s"] * len(keys))
         with connections[alias].cursor() as cursor:

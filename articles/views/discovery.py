@@ -99,18 +99,12 @@ class FeedState:
         self.feed = feed
 
     def stamps(self, request, **kwargs):
-        if not hasattr(request, "_feed_stamps"):
-            try:
-                obj = self.feed.get_object(request, **kwargs)
-            except (Http404, ObjectDoesNotExist):
-                request._feed_stamps = None
-                return None
-            request._feed_stamps = list(
-                self.feed.visible(obj).values_list("pk", "updated_at", "published_at")[
-                    : settings.FEED_ITEMS
-                ]
-            )
-        return request._feed_stamps
+        """The items' (pk, updated_at, published_at), as get_object read them."""
+        try:
+            self.feed.get_object(request, **kwargs)
+        except (Http404, ObjectDoesNotExist):
+            return None
+        return request.feed_items
 
     def etag(self, request, **kwargs):
         stamps = self.stamps(request, **kwargs)
