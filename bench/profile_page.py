@@ -27,6 +27,8 @@ os.environ.setdefault(
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_CONN_MAX_AGE", "60")
+# Hashed static names, as bench/run.py collects them.
+os.environ.setdefault("DJANGO_STATIC_ROOT", str(ROOT / "bench" / "data" / "static"))
 os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
 
 from django.core.wsgi import get_wsgi_application

@@ -55,3 +55,19 @@ def test_applied_schema_matches_the_model(model):
         constraint.name for constraint in model._meta.constraints
     }
     assert declared <= set(constraints)
+
+
+def test_article_long_text_columns_come_last():
+    """SQLite reads a row's columns in order: a filter column stored after a long
+    body is read through the body's overflow pages."""
+    with connection.cursor() as cursor:
+        columns = [
+            column.name
+            for column in connection.introspection.get_table_description(
+                cursor, "articles_article"
+            )
+        ]
+    long_text = {"lead", "body", "tag_names", "image_renditions", "search_vector"}
+    first_long = min(columns.index(name) for name in long_text)
+    assert columns[-1] == "body"
+    assert all(name in long_text for name in columns[first_long:]), columns
