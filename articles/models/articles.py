@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -7,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from .. import images
 from ..sanitize import MarkupTooComplex, clean_html
@@ -77,11 +79,16 @@ class ArticleQuerySet(models.QuerySet):
         """Load everything an archive entry shows, in a fixed number of queries.
 
         Templates read ``listed_categories``, ``listed_tags`` and ``approved_links``.
-        (taggit's manager takes no custom prefetch queryset, so tags are sorted here.)
+        Tags come through ``tagged_items``: prefetching taggit's manager builds a
+        filtered queryset per article (11 ms of a 20-item feed).
         """
         return self.select_related("language").prefetch_related(
             Prefetch("categories", to_attr="listed_categories"),
-            "tags",
+            Prefetch(
+                "tagged_items",
+                queryset=TaggedItem.objects.select_related("tag").order_by("tag__name"),
+                to_attr="tag_items",
+            ),
             Prefetch(
                 "source_links",
                 queryset=SourceLink.objects.approved()
@@ -183,6 +190,8 @@ class Article(models.Model):
         help_text=_("At least one is needed to publish."),
     )
     tags = TaggableManager(blank=True)
+    # The same tagging rows, for prefetching (see for_listing()); no column.
+    tagged_items = GenericRelation(TaggedItem, related_query_name="article")
     # Taggit's manager is not serialised, so revisions read the tags from here.
     tag_names = models.TextField(
         blank=True, editable=False, help_text=_("Tag names, one a line.")
@@ -356,7 +365,7 @@ class Article(models.Model):
     @property
     def listed_tags(self) -> list:
         """The tags in name order, from for_listing()'s prefetch."""
-        return sorted(self.tags.all(), key=lambda tag: tag.name)
+        return [item.tag for item in self.tag_items]
 
     @property
     def has_more(self) -> bool:

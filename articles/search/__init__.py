@@ -45,7 +45,7 @@ def backend():
 
 def documents_for(article) -> dict:
     """Return the indexed fields of an article loaded with for_listing()."""
-    extra = [tag.name for tag in article.tags.all()]
+    extra = [tag.name for tag in article.listed_tags]
     extra += [link.source.name for link in article.approved_links if link.source]
     return {
         "title": split_for_index(article.title),
