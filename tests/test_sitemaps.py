@@ -60,7 +60,8 @@ def test_article_sitemap_lists_published_articles(client, category):
         article = expected[url.findtext("sm:loc", namespaces=NS)]
         assert (
             url.findtext("sm:lastmod", namespaces=NS)
-            == article.updated_at.date().isoformat()
+            # The date in the site's time zone (Hong Kong: a day ahead from 16:00 UTC)
+            == timezone.localtime(article.updated_at).date().isoformat()
         )
 
 
