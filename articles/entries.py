@@ -11,7 +11,8 @@ from typing import NamedTuple
 from django.template.loader import render_to_string
 from markupsafe import Markup
 
-from .freshness import Freshness, article_key, cache_get_many, cache_set_many
+from . import shared_cache
+from .freshness import Freshness, article_key
 from .models import Article
 
 ENTRY_SECONDS = 24 * 3600
@@ -39,7 +40,7 @@ def render_entries(freshness: Freshness, ids, page_lang: str) -> list[Entry]:
         f"{page_lang}:{loading[pk]}"
         for pk in ids
     }
-    stored = cache_get_many(list(keys.values()))
+    stored = shared_cache.get_many(list(keys.values()))
     missing = [pk for pk in ids if keys[pk] not in stored]
     if missing:
         fresh = {}
@@ -51,6 +52,6 @@ def render_entries(freshness: Freshness, ids, page_lang: str) -> list[Entry]:
             }
             html = render_to_string("includes/entry.html", context, using="jinja2")
             fresh[keys[article.pk]] = Entry(article.pk, article.title, html)
-        cache_set_many(fresh, ENTRY_SECONDS)
+        shared_cache.set_many(fresh, ENTRY_SECONDS)
         stored.update(fresh)
     return [stored[keys[pk]] for pk in ids if keys[pk] in stored]

@@ -15,14 +15,13 @@ scheduled publication time.
 
 import datetime
 import hashlib
-import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Min
 from django.utils.functional import cached_property
 
+from . import shared_cache
 from .models import Article, Stamp
 
 SITE = "site"
@@ -30,8 +29,6 @@ HOME = "list:home"
 # Any article's content; the dependency of pages that name none (search, sitemaps).
 ARTICLES = "articles"
 VALUE_SECONDS = 3600
-
-logger = logging.getLogger(__name__)
 
 
 def article_key(pk: int) -> str:
@@ -82,7 +79,7 @@ class Freshness:
         """When the next scheduled article appears (epoch seconds), or None."""
         key = f"articles:next-due:{self.read[HOME]}"
         now = time.time()
-        stored = cache_get(key)
+        stored = shared_cache.get(key)
         if stored is None or (stored[0] is not None and stored[0] <= now):
             due = (
                 Article.objects.published_or_scheduled()
@@ -92,7 +89,7 @@ class Freshness:
                 .aggregate(due=Min("published_at"))["due"]
             )
             stored = (due.timestamp() if due else None,)
-            cache_set(key, stored, VALUE_SECONDS)
+            shared_cache.set(key, stored, VALUE_SECONDS)
         return stored[0]
 
     def seconds_left(self, limit: int) -> int:
@@ -105,12 +102,12 @@ class Freshness:
         """compute(), kept while the versions of keys stay current (None is not)."""
         versions = sorted(self.depend_on(*keys).items())
         key = f"articles:value:{digest(f'{name}|{versions}|{self.site}')}"
-        value = cache_get(key)
+        value = shared_cache.get(key)
         if value is None:
             value = compute()
             lifetime = self.seconds_left(seconds)
             if value is not None and lifetime > 0:
-                cache_set(key, value, lifetime)
+                shared_cache.set(key, value, lifetime)
         return value
 
 
@@ -121,31 +118,6 @@ def current(versions: dict[str, int]) -> bool:
 
 def digest(text: str) -> str:
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
-
-
-def cache_get_many(keys) -> dict:
-    """cache.get_many() taking an unreachable cache for a miss: pages still render."""
-    try:
-        return cache.get_many(keys)
-    except Exception:
-        logger.warning("Cache unavailable; reading %d values afresh", len(keys))
-        return {}
-
-
-def cache_set_many(values: dict, timeout) -> None:
-    """cache.set_many() that treats an unreachable cache as full: nothing is kept."""
-    try:
-        cache.set_many(values, timeout)
-    except Exception:
-        logger.warning("Cache unavailable; %d values not stored", len(values))
-
-
-def cache_get(key):
-    return cache_get_many([key]).get(key)
-
-
-def cache_set(key, value, timeout) -> None:
-    cache_set_many({key: value}, timeout)
 
 
 def is_anonymous_reader(request) -> bool:

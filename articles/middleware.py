@@ -11,10 +11,9 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 
+from . import shared_cache
 from .freshness import (
     Freshness,
-    cache_get,
-    cache_set,
     current,
     digest,
     is_anonymous_reader,
@@ -56,7 +55,7 @@ class PageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or not is_anonymous_reader(request):
             return self.get_response(request)
         key = page_key(request) if settings.PAGE_CACHE_SECONDS > 0 else None
-        stored = cache_get(key) if key else None
+        stored = shared_cache.get(key) if key else None
         now = time.time()
         if stored is not None and stored.expires > now and current(stored.versions):
             response = stored.response()
@@ -77,7 +76,7 @@ class PageCacheMiddleware:
             expires = now + freshness.seconds_left(settings.PAGE_MAX_AGE)
             if key and request.method == "GET" and lifetime > 0:
                 expires = now + lifetime
-                cache_set(key, freeze(response, freshness, expires), lifetime)
+                shared_cache.set(key, freeze(response, freshness, expires), lifetime)
                 response["X-Page-Cache"] = "miss"
         max_age = max(0, min(settings.PAGE_MAX_AGE, int(expires - now)))
         patch_cache_control(response, public=True, max_age=max_age)

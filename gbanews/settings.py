@@ -164,12 +164,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# A cache call that takes longer than this fails, and the process then skips the
+# cache for CACHE_RETRY_SECONDS (articles/shared_cache.py): a hung Redis costs
+# readers speed, not pages.
+CACHE_SOCKET_TIMEOUT = env_float("CACHE_SOCKET_TIMEOUT", 0.25)
+CACHE_RETRY_SECONDS = env_float("CACHE_RETRY_SECONDS", 5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # django-redis keeps one client per process; Django's own backend makes a
+            # client for every call, 0.1-0.3 ms each with redis-py 8
+            # (docs/performance.md).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gbanews",
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -294,6 +306,10 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 # the time left before the next scheduled article appears.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
+# How long the shared cache may hold a stamp version (articles/models/stamps.py)
+# before it is read from the database again. Only a cache every process shares can
+# hold them, so the default is 0 (read the database) without Redis.
+STAMP_CACHE_SECONDS = env_int("STAMP_CACHE_SECONDS", 2 if REDIS_URL else 0)
 
 # Source links: see docs/source-links.md.
 SOURCE_LINKS_SHOW_BROKEN = env_bool("SOURCE_LINKS_SHOW_BROKEN", False)

@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from articles import shared_cache
+
 from .factories import ArticleFactory, CategoryFactory, StaffFactory, UserFactory
 from .localhttp import serving
 
@@ -36,6 +38,7 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://gba.example.com"
     settings.PAGE_CACHE_SECONDS = 0
+    shared_cache.breaker.reset()
     cache.clear()
 
 

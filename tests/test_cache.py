@@ -8,7 +8,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from articles import shared_cache
 from articles.models import Article, SourceLink, Stamp
+from articles.models.stamps import cache_key
 from articles.signals import content_changed
 
 from .factories import (
@@ -21,10 +23,13 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def page_cache(settings):
+@pytest.fixture(params=[0, 2], ids=["stamps-from-database", "stamps-held-in-cache"])
+def page_cache(request, settings):
+    """The page cache on, with the stamps read from the database every time (the
+    only choice without a shared cache) or held in the cache between writes."""
     settings.PAGE_CACHE_SECONDS = 300
     settings.PAGE_MAX_AGE = 60
+    settings.STAMP_CACHE_SECONDS = request.param
 
 
 def test_anonymous_page_sets_no_cookie_and_no_vary_cookie(client, article):
@@ -305,3 +310,32 @@ def test_case_variants_of_slugs_redirect(client, settings, category, url, canoni
     assert response["Location"] == canonical
     assert client.get(canonical).status_code == HTTPStatus.OK
     assert client.get("/tag/no-such-tag/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_cached_page_with_held_stamps_runs_no_query(
+    client, settings, article, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.STAMP_CACHE_SECONDS = 2
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(0):
+        assert cached(client, article.get_absolute_url())
+
+
+def test_a_stale_held_stamp_lasts_at_most_stamp_cache_seconds(
+    client, settings, article
+):
+    """If the cache misses a write's deletion (unreachable for a moment, or a reader
+    storing the version it read just before the commit), the held version expires."""
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.STAMP_CACHE_SECONDS = 1
+    url = article.get_absolute_url()
+    key = f"article:{article.pk}"
+    old = Stamp.objects.versions([key])
+    client.get(url)
+    Article.objects.filter(pk=article.pk).update(title="Quietly changed")
+    content_changed.send(sender=Article, articles=[article.pk])
+    shared_cache.set_many({cache_key(key): old[key]}, 1)  # the lost deletion
+    assert cached(client, url)
+    time.sleep(1.1)
+    assert "Quietly changed" in client.get(url).content.decode()

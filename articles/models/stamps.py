@@ -8,15 +8,47 @@ record the versions they were built from and are used only while those versions 
 current, so every process and every server sees a change on its next request (see
 ``articles/freshness.py``). The table lives in the database because the database is
 the one thing all of them share.
+
+With a shared cache (Redis), ``STAMP_CACHE_SECONDS`` lets it hold each version for
+a moment, so that a cached page costs no database query: a write deletes the
+versions it replaces from the cache, in its transaction and again once it commits,
+and each held version is re-read from the database at least every
+``STAMP_CACHE_SECONDS``. That bounds what a lost cache write or a reader racing the
+commit can leave stale. A per-process cache (no Redis) must not hold them: 0, the
+default, reads the database every time.
 """
 
 import time
 
-from django.db import connections, models
+from django.conf import settings
+from django.db import connections, models, transaction
+
+from .. import shared_cache
 
 
 class StampQuerySet(models.QuerySet):
     def versions(self, keys) -> dict[str, int]:
+        """The current version of each key (0 for a key never bumped).
+
+        Read from the shared cache where it holds them (see the module's docstring),
+        the rest in one query.
+        """
+        keys = list(keys)
+        seconds = settings.STAMP_CACHE_SECONDS
+        if seconds <= 0:
+            return self.from_database(keys)
+        held = shared_cache.get_many([cache_key(key) for key in keys])
+        found = {key: held[cache_key(key)] for key in keys if cache_key(key) in held}
+        missing = [key for key in keys if key not in found]
+        if missing:
+            read = self.from_database(missing)
+            shared_cache.set_many(
+                {cache_key(key): version for key, version in read.items()}, seconds
+            )
+            found.update(read)
+        return found
+
+    def from_database(self, keys) -> dict[str, int]:
         """The current version of each key (0 for a key never bumped), in one query.
 
         Every request runs this, cached or not, so it is one plain statement over the
@@ -39,13 +71,22 @@ class StampQuerySet(models.QuerySet):
     def bump(self, keys) -> None:
         """Give each key a new version: one upsert, sorted so writers lock in order."""
         keys, now = sorted(set(keys)), time.time_ns()
-        if keys:
-            self.bulk_create(
-                [Stamp(key=key, version=now) for key in keys],
-                update_conflicts=True,
-                unique_fields=["key"],
-                update_fields=["version"],
-            )
+        if not keys:
+            return
+        self.bulk_create(
+            [Stamp(key=key, version=now) for key in keys],
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=["version"],
+        )
+        if settings.STAMP_CACHE_SECONDS > 0:
+            held = [cache_key(key) for key in keys]
+            shared_cache.delete_many(held)
+            transaction.on_commit(lambda: shared_cache.delete_many(held), self.db)
+
+
+def cache_key(key: str) -> str:
+    return f"articles:stamp:{key}"
 
 
 class Stamp(models.Model):

@@ -1,0 +1,107 @@
+"""Django's cache, used so that a failing cache costs speed, never a page.
+
+Every read and write of the site's cache goes through these helpers. A cache that
+fails (refused, timed out: the Redis client's timeouts are short, see
+``CACHE_TIMEOUT``) reads as a miss and stores nothing. After a failure the process
+skips the cache for ``CACHE_RETRY_SECONDS`` (the breaker is open), so a hung
+cache costs one timeout per process every few seconds instead of one per call, and
+the outage is logged once when it starts and once when it ends.
+
+Skipping the cache never makes a page stale: stamps then come from the database,
+and stamp versions held in the cache expire after ``STAMP_CACHE_SECONDS``, so a
+deletion missed during an outage cannot outlive it (``articles/models/stamps.py``).
+"""
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+
+class Breaker:
+    """Skips a failing service for a while, for every thread of the process."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.open_until = 0.0  # 0: closed, the service is used
+        self.lock = threading.Lock()
+
+    def is_open(self) -> bool:
+        """True while calls should skip the service (one caller retries when due)."""
+        if not self.open_until:
+            return False
+        with self.lock:
+            if time.monotonic() < self.open_until:
+                return True
+            # Let this call try again; others keep skipping until it reports.
+            self.open_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
+            return False
+
+    def failed(self, error: Exception) -> None:
+        with self.lock:
+            opened = not self.open_until
+            self.open_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
+        if opened:
+            logger.warning(
+                "%s unavailable (%s: %s); skipping it for %s s at a time",
+                self.name,
+                type(error).__name__,
+                error,
+                settings.CACHE_RETRY_SECONDS,
+            )
+
+    def reset(self) -> None:
+        """Close the breaker without logging (a new configuration, a test)."""
+        self.open_until = 0.0
+
+    def succeeded(self) -> None:
+        if self.open_until:
+            with self.lock:
+                self.open_until = 0.0
+            logger.warning("%s reachable again", self.name)
+
+
+breaker = Breaker("Cache")
+
+
+def _call(method, *args, default=None):
+    if breaker.is_open():
+        return default
+    try:
+        result = method(*args)
+    except Exception as error:
+        breaker.failed(error)
+        return default
+    breaker.succeeded()
+    return result
+
+
+def get_many(keys) -> dict:
+    """cache.get_many(); a failing cache reads as a miss, so pages still render."""
+    return _call(cache.get_many, keys, default={})
+
+
+def set_many(values: dict, timeout) -> None:
+    """cache.set_many(); a failing cache keeps nothing."""
+    _call(cache.set_many, values, timeout)
+
+
+def delete_many(keys) -> None:
+    _call(cache.delete_many, keys)
+
+
+def get(key):
+    return get_many([key]).get(key)
+
+
+def set(key, value, timeout) -> None:
+    set_many({key: value}, timeout)
+
+
+def is_degraded() -> bool:
+    """True while the breaker skips the cache."""
+    return bool(breaker.open_until)
