@@ -15,12 +15,15 @@ class NormalisedURLFormField(forms.CharField):
         self.strip_tracking = strip_tracking
         self.assume_scheme = assume_scheme
         kwargs.pop("max_length", None)
+        # CharField's strip() would silently remove a trailing newline or tab;
+        # normalise_url() drops only spaces and refuses every other character.
+        kwargs["strip"] = False
         super().__init__(**kwargs)
 
     def to_python(self, value):
         value = super().to_python(value)
-        if value in self.empty_values:
-            return value
+        if value in self.empty_values or not value.strip(" "):
+            return self.empty_value
         return normalise_url(
             value,
             strip_tracking_params=self.strip_tracking,

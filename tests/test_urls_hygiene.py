@@ -29,6 +29,8 @@ from articles.urls_hygiene import (
         ("https://a.com/search?q=a%20b&page=2", "https://a.com/search?q=a%20b&page=2"),
         ("https://a.com/x?utm_source=only", "https://a.com/x"),
         ("https://[2001:DB8::1]/x", "https://[2001:db8::1]/x"),
+        ("https://l·l.cat/", "https://xn--ll-0ea.cat/"),
+        ("https://sony銀行.jp/", "https://xn--sony-o55lq91c.jp/"),
         ("https://192.0.2.10/x", "https://192.0.2.10/x"),
     ],
 )
@@ -47,16 +49,22 @@ def test_good_urls_are_normalised(raw, stored):
         ("example.com/no-scheme", "scheme"),
         ("https://user:pass@example.com/", "credentials"),
         ("https://user@example.com/", "credentials"),
-        ("https://exa mple.com/", "whitespace"),
-        ("https://example.com/a b", "whitespace"),
-        ("https://example.com/\x00", "whitespace"),
-        ("https://example.com/a\u0085b", "whitespace"),
-        ("https://example.com/a\tb", "whitespace"),
+        ("https://exa mple.com/", "character"),
+        ("https://example.com/a b", "character"),
+        ("https://example.com/\x00", "character"),
+        ("https://example.com/a\u0085b", "character"),
+        ("https://example.com/a\tb", "character"),
         ("https:///nohost", "no_host"),
         ("https://exa_mple.com/", "bad_host"),
         ("https://-bad-.com/", "bad_host"),
         ("https://a..b/", "bad_host"),
         ("https://" + "a" * 64 + ".com/", "bad_host"),
+        ("https://a·b.cat/", "bad_host"),
+        ("https://\u0301a.fr/", "bad_host"),
+        ("https://\u2603.net/", "bad_host"),
+        ("https://\u0660\u06f0.com/", "bad_host"),
+        ("https://xn--.com/", "punycode"),
+        ("https://cafe\u0301.fr/", "compatibility"),
         ("https://example.com:99999/", "invalid"),
         ("https://[::1/", "invalid"),
         ("https://example.com/" + "a" * MAX_URL_LENGTH, "too_long"),
@@ -93,7 +101,10 @@ def test_domains_are_normalised(typed, domain):
     assert normalise_domain(typed) == domain
 
 
-@pytest.mark.parametrize("typed", ["", "caixin.com/path", "user@caixin.com", "a b"])
+@pytest.mark.parametrize(
+    "typed",
+    ["", "caixin.com/path", "user@caixin.com", "a b", "cai\u200bxin.com", "xn--zz.com"],
+)
 def test_bad_domains_are_refused(typed):
     with pytest.raises(ValidationError):
         normalise_domain(typed)

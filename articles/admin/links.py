@@ -1,12 +1,40 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from ..models import DeniedDomain, SourceLink
 from ..services import source_link_save
+from ..urls_hygiene import normalise_url
 from .mixins import HttpsURLMixin
 
 LINK_READONLY = ["status", "rejection_reason", "health"]
+
+STORED_URL_REFUSED = _(
+    "This link's URL was stored before the current URL rules, which refuse it: "
+    "%(reason)s Nothing was saved. Reject the link, or have an editor correct "
+    "its URL."
+)
+
+
+class SourceLinkForm(forms.ModelForm):
+    """A link form that says why a stored URL it does not show cannot be saved."""
+
+    def clean(self):
+        cleaned = super().clean()
+        # Saving writes the URL again, and the field refuses what today's rules
+        # refuse: say so here rather than fail on the write.
+        if "url" not in self.fields and self.instance.pk:
+            try:
+                normalise_url(self.instance.url)
+            except ValidationError as exc:
+                raise ValidationError(
+                    STORED_URL_REFUSED,
+                    code="stored_url",
+                    params={"reason": " ".join(exc.messages)},
+                ) from exc
+        return cleaned
 
 
 class LinkHealthMixin:
@@ -48,6 +76,7 @@ class SourceLinkInline(LinkHealthMixin, HttpsURLMixin, admin.TabularInline):
 
 @admin.register(SourceLink)
 class SourceLinkAdmin(LinkHealthMixin, HttpsURLMixin, admin.ModelAdmin):
+    form = SourceLinkForm
     list_display = ["url", "article", "source", "language", "status", "health"]
     list_filter = ["status", "is_broken", "source"]
     list_select_related = ["article", "source", "language"]

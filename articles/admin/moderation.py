@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from ..models import SourceLink, SourceLinkDecision, SourceLinkModeration
 from ..services import ModerationRefused, source_links_approve, source_links_reject
-from .links import LinkHealthMixin
+from .links import LinkHealthMixin, SourceLinkForm
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -94,6 +94,7 @@ class DecisionInline(admin.TabularInline):
 class SourceLinkModerationAdmin(LinkHealthMixin, admin.ModelAdmin):
     """The queue: opens on pending links; moderators approve or reject in bulk."""
 
+    form = SourceLinkForm
     list_display = [
         "url",
         "article_title",
