@@ -1,7 +1,9 @@
 import dataclasses
+import logging
 import time
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.utils.cache import (
     get_conditional_response,
@@ -19,6 +21,7 @@ from .freshness import (
     is_anonymous_reader,
 )
 
+logger = logging.getLogger(__name__)
 _UNCACHEABLE = ("private", "no-cache", "no-store", "max-age=0")
 
 
@@ -57,13 +60,19 @@ class PageCacheMiddleware:
         key = page_key(request) if settings.PAGE_CACHE_SECONDS > 0 else None
         stored = shared_cache.get(key) if key else None
         now = time.time()
-        if stored is not None and stored.expires > now and current(stored.versions):
+        state = stored and stored.expires > now and checked(stored.versions)
+        if state:
             response = stored.response()
-            response["X-Page-Cache"] = "hit"
+            response["X-Page-Cache"] = state
             expires = stored.expires
         else:
             # The versions are read before the view reads any content.
-            freshness = Freshness.of(request)
+            try:
+                freshness = Freshness.of(request)
+            except (OperationalError, InterfaceError):
+                # Nothing can be stored without them; the view answers alone
+                # (/healthz reports the outage, pages end in a 503).
+                return self.get_response(request)
             response = self.get_response(request)
             if not is_public(response):
                 return response
@@ -86,6 +95,19 @@ class PageCacheMiddleware:
             last_modified=parse_http_date_safe(response["Last-Modified"]),
             response=response,
         )
+
+
+def checked(versions) -> str | None:
+    """ "hit" while the page's stamps are current; "stale" if they cannot be read.
+
+    With the database down, the stored page is the best answer a reader can get;
+    without one, the request ends in a 503 (gbanews/errors.py).
+    """
+    try:
+        return "hit" if current(versions) else None
+    except (OperationalError, InterfaceError):
+        logger.warning("Database unavailable; serving a stored page unchecked")
+        return "stale"
 
 
 def page_key(request) -> str:

@@ -154,6 +154,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Readers get 503 with this Retry-After (seconds) while the database is unreachable.
+DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while one writer commits; the timeout waits out
     # short write locks instead of failing with "database is locked".

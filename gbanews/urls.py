@@ -7,6 +7,8 @@ from django.urls import include, path
 
 from gbanews.health import healthz
 
+handler500 = "gbanews.errors.server_error"
+
 
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon (the admin)."""
