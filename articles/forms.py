@@ -1,10 +1,8 @@
 """Form fields shared by the admin forms."""
 
-import posixpath
-
 from django import forms
 
-from .images import FORMATS, validate_image
+from .images import FORMATS, upload_name, validate_image
 
 
 class ArticleImageField(forms.ImageField):
@@ -17,9 +15,9 @@ class ArticleImageField(forms.ImageField):
         if file is None:
             return None
         info = validate_image(file)
-        extension, file.content_type = FORMATS[info.format]
+        file.content_type = FORMATS[info.format][1]
         # The name follows the decoded format, whatever the upload was called.
-        file.name = f"{posixpath.splitext(file.name)[0]}.{extension}"
+        file.name = upload_name(file.name, info.format)
         return file
 
     def widget_attrs(self, widget):

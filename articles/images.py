@@ -5,9 +5,13 @@ re-encoded once with its EXIF orientation applied and every piece of metadata
 (EXIF with GPS, XMP, comments, colour profiles) left behind. Renditions in several
 widths, WebP plus a JPEG or PNG fallback, are made at the same time under names
 derived from the original's name, so pages build their URLs without opening a file.
+A write the storage refuses leaves nothing behind: every file written for the upload
+is removed and ImageNotStored says why.
 """
 
+import errno
 import io
+import logging
 import posixpath
 from dataclasses import dataclass
 
@@ -17,8 +21,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.signals import post_delete
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 # Pillow format name -> (file extension, MIME type) of the formats accepted.
 FORMATS = {
@@ -30,6 +37,23 @@ FORMATS = {
 _FORMAT_OF = {ext: format_ for format_, (ext, _mime) in FORMATS.items()}
 RENDITION_DIR = "renditions"
 _SRGB = ImageCms.createProfile("sRGB")
+# Room left in a request for the article's other fields beside its image: a body
+# at its 300,000-character cap is at most 1.2 MB of UTF-8.
+FORM_ALLOWANCE = 2 * 1024 * 1024
+
+
+class ImageNotStored(Exception):
+    """The storage refused a write; every file written for the image is removed."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def upload_limit() -> int:
+    """Largest image the article form may send, whole request within its limit."""
+    room = settings.MAX_REQUEST_BYTES - FORM_ALLOWANCE
+    return max(0, min(settings.IMAGE_MAX_BYTES, room))
 
 
 @dataclass(frozen=True)
@@ -165,6 +189,18 @@ def _encode(image: Image.Image, format_: str) -> bytes:
     return out.getvalue()
 
 
+def upload_name(name: str, format_: str) -> str:
+    """Return the name to store an upload under: one extension, the real format's.
+
+    The rest is slugified with its dots as hyphens (``photo.php.jpg`` holding a
+    PNG becomes ``photo-php.png``); a name with nothing left (``深圳.png``) is
+    ``image``.
+    """
+    stem = posixpath.splitext(posixpath.basename(name))[0]
+    stem = slugify(stem.replace(".", "-")) or "image"
+    return f"{stem}.{FORMATS[format_][0]}"
+
+
 def clean_upload(file) -> ContentFile:
     """Re-encode an upload: EXIF orientation applied, every piece of metadata gone.
 
@@ -173,8 +209,7 @@ def clean_upload(file) -> ContentFile:
     with Image.open(io.BytesIO(_read(file))) as image:
         format_ = image.format
         clean = _pixels_only(image)
-    stem = posixpath.splitext(posixpath.basename(file.name))[0] or "image"
-    return ContentFile(_encode(clean, format_), name=f"{stem}.{FORMATS[format_][0]}")
+    return ContentFile(_encode(clean, format_), name=upload_name(file.name, format_))
 
 
 def rendition_name(name: str, width: int, ext: str) -> str:
@@ -191,8 +226,12 @@ def rendition_widths(width: int) -> list[int]:
     return widths
 
 
-def make_renditions(name: str, storage=default_storage) -> dict:
-    """Write the renditions of the stored original name; return what pages need."""
+def make_renditions(name: str, storage=default_storage, written=None) -> dict:
+    """Write the renditions of the stored original name; return what pages need.
+
+    Each name is added to the list written before its file is, so that a caller
+    can remove a rendition the storage left half written.
+    """
     with storage.open(name, "rb") as file, Image.open(file) as original:
         image = _pixels_only(original)
         fallback = "png" if _has_alpha(image) else "jpg"
@@ -209,6 +248,8 @@ def make_renditions(name: str, storage=default_storage) -> dict:
                 target = rendition_name(name, w, ext)
                 if storage.exists(target):
                     storage.delete(target)
+                if written is not None:
+                    written.append(target)
                 storage.save(target, ContentFile(_encode(resized, _FORMAT_OF[ext])))
     return {
         "name": name,
@@ -232,8 +273,20 @@ def stored_names(meta: dict) -> list[str]:
 
 
 def delete_files(names, storage=default_storage) -> None:
-    for name in names:
-        storage.delete(name)
+    """Delete each file; one that cannot be deleted is logged and the rest still go."""
+    for name in dict.fromkeys(names):
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("Could not delete the stored file %s", name)
+
+
+def new_files(article, previous_meta) -> list[str]:
+    """The files stored for article's image since its state previous_meta."""
+    meta = article.image_renditions or {}
+    if meta.get("name") and meta["name"] != (previous_meta or {}).get("name"):
+        return stored_names(meta)
+    return []
 
 
 def picture(meta: dict, storage=default_storage) -> dict | None:
@@ -266,14 +319,49 @@ def store_image(article) -> list[str]:
     previous = article.image_renditions or {}
     file = article.image
     if file and not file._committed:
-        cleaned = clean_upload(file)
-        file.save(cleaned.name, cleaned, save=False)
-        article.image_renditions = make_renditions(file.name, file.storage)
+        article.image, article.image_renditions = _write(article, file)
     elif not file:
         article.image_renditions = {}
     if previous.get("name") and previous["name"] != (file.name or ""):
         return stored_names(previous)
     return []
+
+
+def _write(article, file) -> tuple[str, dict]:
+    """Store a cleaned upload and its renditions; return its name and metadata.
+
+    Raise ImageNotStored if the storage fails, once every file written is gone.
+    """
+    cleaned = clean_upload(file)
+    storage, field = file.storage, file.field
+    written = []
+    try:
+        name = storage.get_available_name(
+            field.generate_filename(article, cleaned.name), max_length=field.max_length
+        )
+        # Named before the write: a file the storage leaves half written (a full
+        # disk) is at this name.
+        written.append(name)
+        stored = storage.save(name, cleaned, max_length=field.max_length)
+        # Differs only if another upload took the name in between.
+        written[0] = stored
+        meta = make_renditions(stored, storage, written)
+    except Exception as error:
+        # Any storage's failure, not only the file system's OSError: an object
+        # store raises exceptions of its own.
+        logger.exception("Could not store the image %s", cleaned.name)
+        delete_files(written, storage)
+        raise ImageNotStored(_storage_problem(error)) from error
+    return stored, meta
+
+
+def _storage_problem(error) -> str:
+    number = getattr(error, "errno", None)
+    if number in (errno.ENOSPC, errno.EDQUOT):
+        return _("the media storage is full")
+    if number in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return _("the server may not write to the media storage")
+    return _("the media storage refused the file")
 
 
 def _delete_article_files(sender, instance, **kwargs):

@@ -1,6 +1,12 @@
-"""The article body's rich-text editor (django-prose-editor, served from static/)."""
+"""The article form's widgets: the body's rich-text editor (django-prose-editor,
+served from static/) and the featured image's file input."""
 
+from django.contrib.admin.widgets import AdminFileWidget
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from django_prose_editor.widgets import AdminProseEditorWidget
+
+from .images import upload_limit
 
 # Only what articles.sanitize.clean_html() keeps; tests/test_richtext.py checks that
 # the editor's own allow-list for these extensions stays inside the sanitiser's.
@@ -38,3 +44,32 @@ class ArticleBodyWidget(AdminProseEditorWidget):
             config={"extensions": BODY_EXTENSIONS},
             preset="configurable",
         )
+
+
+class ArticleImageWidget(AdminFileWidget):
+    """A file input that refuses an image over the upload limit before sending.
+
+    A request over the server's limit is answered with a 413 page and the form
+    is gone, so static/js/upload_limit.js checks the size the input names in
+    ``data-max-bytes`` and keeps the form from being sent.
+    """
+
+    class Media:
+        js = ["js/upload_limit.js"]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        limit = upload_limit()
+        context["widget"]["attrs"].update(
+            {
+                "data-max-bytes": limit,
+                # {size} is filled in by the script.
+                "data-too-large": _(
+                    "This image is {size}; the limit is %(limit)s. Choose a "
+                    "smaller one. The form was not sent, so nothing you typed "
+                    "is lost."
+                )
+                % {"limit": filesizeformat(limit)},
+            }
+        )
+        return context

@@ -4,6 +4,10 @@ import re
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
+
+from articles.images import upload_limit
 
 # Public pages run no inline script or style at all. JSON-LD data blocks are not
 # scripts that run, so they need no exception.
@@ -64,6 +68,20 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+def too_large(length):
+    """Return the 413 page: what was sent, the limits and what to do instead."""
+    # Rendered without the request: no session, user or database is read for it.
+    page = render_to_string(
+        "413.html",
+        {
+            "size": filesizeformat(length),
+            "limit": filesizeformat(settings.MAX_REQUEST_BYTES),
+            "image_limit": filesizeformat(upload_limit()),
+        },
+    )
+    return HttpResponse(page, status=413)
+
+
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every response; 413 for
     request bodies over MAX_REQUEST_BYTES."""
@@ -77,9 +95,7 @@ class SecurityHeadersMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
-            response = HttpResponse(
-                "Request too large.", status=413, content_type="text/plain"
-            )
+            response = too_large(length)
         else:
             response = self.get_response(request)
         admin = request.path.startswith("/admin/")

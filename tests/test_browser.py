@@ -273,3 +273,57 @@ def test_moderator_approves_a_source_link(live_server, open_page, roles, innovat
     reader.page.reload()
     assert "Read more on Caixin" in reader.page.inner_text("main")
     reader.screenshot("approved")
+
+
+def test_oversize_image_is_refused_before_the_form_is_sent(
+    live_server, open_page, roles, innovation, settings, tmp_path
+):
+    """The size is checked in the browser: nothing is sent, nothing typed is lost."""
+    from django.template.defaultfilters import filesizeformat
+
+    from articles.models import Article
+
+    from .factories import LanguageFactory, StaffFactory, image_bytes
+
+    settings.IMAGE_MAX_BYTES = 20 * 1024
+    LanguageFactory()
+    StaffFactory(username="desk", password=PASSWORD, groups=["Editors"])
+    big = tmp_path / "harbour.png"
+    big.write_bytes(image_bytes(600, 400, "PNG", mode="RGB", compress_level=0))
+    small = tmp_path / "harbour-small.jpg"
+    small.write_bytes(image_bytes(300, 200))
+
+    editor = open_page("oversize")
+    page = editor.page
+    log_in(page, live_server, "desk")
+    add_url = live_server.url + "/admin/articles/article/add/"
+    page.goto(add_url)
+    page.fill("#id_title", "Harbour ferries go electric")
+    page.fill("#id_lead", "Star Ferry tests a battery boat.")
+    page.fill("#id_image_alt", "A ferry at the pier")
+    page.set_input_files("#id_image", str(big))
+    note = page.locator("#id_image_too_large")
+    assert note.is_visible()
+    text = note.inner_text()
+    size = filesizeformat(big.stat().st_size)  # the script writes sizes alike
+    assert f"This image is {size}; the limit is 20.0\xa0KB." in text
+    assert "nothing you typed is lost" in text
+    assert page.get_attribute("#id_image", "aria-invalid") == "true"
+    editor.screenshot("refused")
+
+    requests = []
+    page.on("request", lambda r: requests.append(r) if r.method == "POST" else None)
+    page.click("input[name=_save]")
+    page.wait_for_timeout(500)
+    assert requests == []
+    assert page.url == add_url
+    assert page.input_value("#id_title") == "Harbour ferries go electric"
+    assert not Article.objects.exists()
+
+    page.set_input_files("#id_image", str(small))
+    assert page.locator("#id_image_too_large").count() == 0
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/articles/article/")
+    article = Article.objects.get()
+    assert article.title == "Harbour ferries go electric"
+    assert article.image.name.endswith("/harbour-small.jpg")

@@ -1,17 +1,27 @@
 """Featured images: validation by decoding, metadata stripping, renditions, clean-up."""
 
+import contextlib
+import ctypes
 import io
+import os
 import re
+import shutil
+import subprocess
+from html import unescape
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 from PIL import ExifTags, Image
 
+from articles.images import clean_upload, upload_name
 from articles.models import Article
 
 from .factories import ArticleFactory, image_bytes, image_upload
@@ -425,3 +435,316 @@ def test_editing_other_fields_keeps_the_image_files(
     assert article.title == "A new title"
     assert stored_files(settings) == before
     assert article.image_renditions["name"] == article.image.name
+
+
+# --- Stored names -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "format_", "stored"),
+    [
+        ("photo.php.jpg", "JPEG", "photo-php.jpg"),
+        ("x.jpg", "PNG", "x.png"),
+        ("Harbour View 2024.JPEG", "JPEG", "harbour-view-2024.jpg"),
+        (".htaccess.png", "PNG", "htaccess.png"),
+        ("shell.php%00.gif", "GIF", "shell-php00.gif"),
+        ("深圳.png", "PNG", "image.png"),
+        ("café.webp", "WEBP", "cafe.webp"),
+        (".jpg", "JPEG", "jpg.jpg"),
+    ],
+)
+def test_upload_name_has_one_extension_the_real_formats(name, format_, stored):
+    assert upload_name(name, format_) == stored
+
+
+def test_double_extension_upload_is_stored_under_one_extension(
+    client, editor, settings
+):
+    client.force_login(editor)
+    upload(client, image_upload("photo.php.jpg", image_bytes(100, 80, "PNG")))
+    article = Article.objects.get()
+    original = article.image.name.rsplit("/", 1)[1]
+    assert original == "photo-php.png"
+    assert ".php" not in "".join(stored_files(settings))
+
+
+# --- When the storage fails -------------------------------------------------
+
+CAP_DAC_OVERRIDE = 1
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        (field, ctypes.c_uint32) for field in ("effective", "permitted", "inheritable")
+    ]
+
+
+@contextlib.contextmanager
+def _without_dac_override():
+    """Make root obey file permissions in this thread, as a web server's user does.
+
+    Root writes into a folder whatever its mode (CAP_DAC_OVERRIDE). Lowering that
+    capability in the effective set of the calling thread (the one the test
+    client runs the view in) makes the permission check real; it is raised
+    again from the permitted set afterwards.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this thread
+    data = (_CapData * 2)()
+    if libc.capget(ctypes.byref(header), data) != 0:
+        pytest.skip("capget failed: cannot make root obey file permissions")
+    saved = data[0].effective
+    data[0].effective = saved & ~(1 << CAP_DAC_OVERRIDE)
+    if libc.capset(ctypes.byref(header), data) != 0:
+        pytest.skip("capset failed: cannot make root obey file permissions")
+    try:
+        yield
+    finally:
+        data[0].effective = saved
+        assert libc.capset(ctypes.byref(header), data) == 0
+
+
+@contextlib.contextmanager
+def unwritable(folder):
+    """folder with mode 0o500: the server may read it but not write in it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mode = folder.stat().st_mode
+    folder.chmod(0o500)
+    try:
+        if os.geteuid() == 0:
+            with _without_dac_override():
+                yield
+        else:
+            yield
+    finally:
+        folder.chmod(mode)
+
+
+@contextlib.contextmanager
+def small_disk(folder, size):
+    """A real file system of size bytes (tmpfs) on folder: writing past it is ENOSPC."""
+    mount = shutil.which("mount")
+    if os.geteuid() != 0 or not mount:
+        pytest.skip("mounting a small file system needs root and mount(8)")
+    folder.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [mount, "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        pytest.skip(f"cannot mount a tmpfs: {result.stderr.strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def noise_png(width=600, height=400):
+    """A PNG that does not compress: its re-encoded original is about 700 KB."""
+    image = Image.frombytes("RGB", (width, height), os.urandom(width * height * 3))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def written_size(content):
+    return len(clean_upload(image_upload("x.png", content)))
+
+
+def all_files(root):
+    """Every file under root, however it is named or whatever its size."""
+    return sorted(str(path) for path in root.rglob("*") if path.is_file())
+
+
+def assert_form_kept(response, data, reason):
+    """The add/change form came back with the reason on the image field, as typed."""
+    assert response.status_code == HTTPStatus.OK
+    form = response.context["adminform"].form
+    assert list(form.errors) == ["image"]
+    message = " ".join(form.errors["image"])
+    assert f"The image could not be stored: {reason}. Nothing was saved." in message
+    html = response.content.decode()
+    assert "The image could not be stored" in html
+    for field in ("title", "lead", "body", "image_alt"):
+        assert form[field].value() == data[field]
+        assert escape(data[field]) in html
+    assert form["tags"].value() == data["tags"]
+
+
+def typed(**overrides):
+    return article_form(
+        title="Qianhai opens a chip design centre",
+        lead="A chip design centre opened in Qianhai on Monday.",
+        body="<p>Forty engineers start there this month.</p>",
+        image_alt="The centre's glass front at dusk",
+        **overrides,
+    )
+
+
+@pytest.mark.parametrize(
+    "folder", ["", "renditions"], ids=["media-folder", "renditions-folder"]
+)
+def test_unwritable_media_keeps_the_form_and_saves_nothing(
+    client, editor, settings, folder
+):
+    """Renditions failing after the original was written take the original away."""
+    client.force_login(editor)
+    data = typed(image=image_upload("centre.jpg", width=700, height=400))
+    with unwritable(settings.MEDIA_ROOT / folder):
+        response = client.post(ADD_URL, data)
+    assert_form_kept(response, data, "the server may not write to the media storage")
+    assert not Article.objects.exists()
+    assert all_files(settings.MEDIA_ROOT) == []
+
+
+@pytest.mark.parametrize("fits", [False, True], ids=["original", "renditions"])
+def test_full_disk_keeps_the_form_and_leaves_no_partial_file(
+    client, editor, settings, fits
+):
+    """The write stops part way (ENOSPC); the truncated file is removed too."""
+    content = noise_png()
+    page = 4096
+    size = 16 * page
+    if fits:  # the original fits; its first rendition runs out of space
+        size = -(-written_size(content) // page) * page + 2 * page
+    client.force_login(editor)
+    data = typed(image=image_upload("centre.png", content))
+    with small_disk(settings.MEDIA_ROOT, size):
+        response = client.post(ADD_URL, data)
+        left = all_files(settings.MEDIA_ROOT)
+    assert_form_kept(response, data, "the media storage is full")
+    assert not Article.objects.exists()
+    assert left == []
+
+
+def test_failed_image_on_edit_keeps_the_stored_article_and_its_files(
+    client, editor, settings, category
+):
+    article = ArticleFactory(
+        categories=[category],
+        image=image_upload("old.jpg", width=700, height=400),
+        image_alt="The old photo",
+    )
+    before = stored_files(settings)
+    stored = Article.objects.values().get(pk=article.pk)
+    client.force_login(editor)
+    data = typed(image=image_upload("new.jpg", width=700, height=400))
+    data["categories"] = [category.pk]
+    data["base_version"] = article.version
+    data["language"] = article.language_id
+    folder = (settings.MEDIA_ROOT / article.image.name).parent
+    with unwritable(folder):
+        response = client.post(
+            reverse("admin:articles_article_change", args=[article.pk]), data
+        )
+    assert_form_kept(response, data, "the server may not write to the media storage")
+    assert Article.objects.values().get(pk=article.pk) == stored
+    assert stored_files(settings) == before
+    # The editor saves again without the image: the text goes in, the old image stays.
+    data.pop("image")
+    response = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]), data
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    article.refresh_from_db()
+    assert article.title == data["title"]
+    assert article.image.name == stored["image"]
+
+
+class ObjectStoreError(Exception):
+    """An object-storage client's own exception: not an OSError."""
+
+
+class RefusingStorage(FileSystemStorage):
+    """Stands in for an object store that fails part way through an upload.
+
+    No object store runs here, so this is the one failure the tests fake. The
+    third file saved (the original, one rendition, then another) is half written
+    before the exception.
+    """
+
+    saves = 0
+
+    def _save(self, name, content):
+        RefusingStorage.saves += 1
+        if RefusingStorage.saves == 3:
+            path = Path(self.path(name))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content.read()[:100])
+            raise ObjectStoreError("503 Slow Down")
+        return super()._save(name, content)
+
+
+def test_any_storage_exception_keeps_the_form_and_removes_what_was_written(
+    client, editor, settings
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{__name__}.RefusingStorage"},
+    }
+    RefusingStorage.saves = 0
+    client.force_login(editor)
+    data = typed(image=image_upload("centre.jpg", width=700, height=400))
+    response = client.post(ADD_URL, data)
+    assert RefusingStorage.saves == 3
+    assert_form_kept(response, data, "the media storage refused the file")
+    assert not Article.objects.exists()
+    assert all_files(settings.MEDIA_ROOT) == []
+
+
+def test_failure_after_the_image_was_stored_removes_its_files(client, editor, settings):
+    """A database error later in the same save (here a trigger refusing the
+    revision row) rolls the article back; its new files go with it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON reversion_version "
+                "FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON reversion_version "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            )
+    client.force_login(editor)
+    with pytest.raises(DatabaseError, match="refused by the test"):
+        client.post(ADD_URL, typed(image=image_upload("centre.jpg")))
+    assert all_files(settings.MEDIA_ROOT) == []
+
+
+# --- Uploads over the limit -------------------------------------------------
+
+
+def test_upload_over_the_request_limit_gets_a_readable_413_page(client, editor):
+    """The default limits, in MB, on an HTML page rather than a bare status."""
+    client.force_login(editor)
+    content = b"\xff\xd8" + os.urandom(13 * 1024 * 1024)
+    response = client.post(ADD_URL, typed(image=image_upload("huge.jpg", content)))
+    assert response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "<h1>Upload too large</h1>" in html
+    assert "What you sent is 13.0\xa0MB" in html
+    assert "at most 12.0\xa0MB at once" in html
+    assert "A featured image may be up to 10.0\xa0MB" in html
+    assert not Article.objects.exists()
+
+
+def test_article_form_checks_the_image_size_before_sending(client, editor, settings):
+    settings.MAX_REQUEST_BYTES = 5 * 1024 * 1024  # leaves 3 MB for the image
+    client.force_login(editor)
+    html = client.get(ADD_URL).content.decode()
+    assert '<script src="/static/js/upload_limit.js"></script>' in html
+    image_input = re.search(r'<input type="file" name="image"[^>]*>', html).group(0)
+    assert f'data-max-bytes="{3 * 1024 * 1024}"' in image_input
+    assert "the limit is 3.0\xa0MB. Choose a smaller one." in unescape(image_input)
+    assert "{size}" in image_input

@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .. import images
 from ..models import Article, Language, SourceLink
 from ..permissions import can_edit, can_publish, can_trash
 from ..services import (
@@ -94,7 +95,19 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin)
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
+        form.image_not_stored = getattr(request, "image_not_stored", None)
         return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except images.ImageNotStored as failure:
+            # The save's transaction is rolled back and the files written for the
+            # image are gone. The same request runs again and stops at the form,
+            # which shows why on the image field and keeps everything else typed:
+            # the editor decides what to do, and nothing is half published.
+            request.image_not_stored = failure
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -127,13 +140,19 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin)
                 self.save_formset(request, form, formset, change)
             return
         previous = Article.objects.get(pk=form.instance.pk) if change else None
-        article_save(article=form.instance, actor=request.user, previous=previous)
-        super().save_related(request, form, formsets, change)
-        message = self.construct_change_message(request, form, formsets, not change)
-        comment = LogEntry(change_message=json.dumps(message)).get_change_message()
-        article_record_revision(
-            article=form.instance, actor=request.user, comment=comment
-        )
+        try:
+            article_save(article=form.instance, actor=request.user, previous=previous)
+            super().save_related(request, form, formsets, change)
+            message = self.construct_change_message(request, form, formsets, not change)
+            comment = LogEntry(change_message=json.dumps(message)).get_change_message()
+            article_record_revision(
+                article=form.instance, actor=request.user, comment=comment
+            )
+        except Exception:
+            # The transaction rolls back, so no row will name an image stored here.
+            before = previous.image_renditions if previous else {}
+            images.delete_files(images.new_files(form.instance, before))
+            raise
 
     def get_deleted_objects(self, objs, request):
         # Moving to the trash deletes nothing, so related rows need no permission.

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ..forms import ArticleImageField
 from ..models import Article
 from ..permissions import can_publish
-from ..widgets import ArticleBodyWidget
+from ..widgets import ArticleBodyWidget, ArticleImageWidget
 
 Status = Article.Status
 
@@ -16,12 +16,20 @@ CONFLICT = _(
     "your changes to the newer version."
 )
 
+IMAGE_NOT_STORED = _(
+    "The image could not be stored: %(reason)s. Nothing was saved. Everything "
+    "else you entered is still in the form: save without the image, or tell the "
+    "site's administrators and choose the image again once they have fixed the "
+    "storage."
+)
+
 
 class ArticleAdminForm(forms.ModelForm):
     # The version the editor started from; a save over a newer one is refused.
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Set per request by ArticleAdmin.get_form.
     user = None
+    image_not_stored = None
 
     class Meta:
         model = Article
@@ -30,7 +38,7 @@ class ArticleAdminForm(forms.ModelForm):
             "language", "categories", "tags", "image", "image_alt",
         ]  # fmt: skip
         field_classes = {"image": ArticleImageField}
-        widgets = {"body": ArticleBodyWidget}
+        widgets = {"body": ArticleBodyWidget, "image": ArticleImageWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,6 +77,15 @@ class ArticleAdminForm(forms.ModelForm):
         if cleaned.get("image") and not (cleaned.get("image_alt") or "").strip():
             self.add_error(
                 "image_alt", _("Describe the image for readers who cannot see it.")
+            )
+        if self.image_not_stored is not None:
+            self.add_error(
+                "image",
+                forms.ValidationError(
+                    IMAGE_NOT_STORED,
+                    code="image_not_stored",
+                    params={"reason": self.image_not_stored.reason},
+                ),
             )
         return cleaned
 
