@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 
-.PHONY: install run test test-browser lint format check demo clean bench
+.PHONY: install run test test-browser test-nginx lint format check demo clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ test: install
 
 test-browser: install
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+# The shipped nginx configuration in front of gunicorn (tests/test_nginx.py).
+test-nginx: install
+	command -v nginx >/dev/null || test -x /usr/sbin/nginx || apt-get install -y nginx
+	$(BIN)/python -m pytest -m nginx $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

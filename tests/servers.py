@@ -108,17 +108,17 @@ def shell_json(env: dict, code: str):
 
 
 @contextlib.contextmanager
-def shared_database(tmp_path: Path):
+def shared_database(tmp_path: Path, suffix: str = "_procs"):
     """Yield the URL of a database for separate processes, not the suite's own.
 
     A SQLite file under tmp_path; on PostgreSQL (DATABASE_URL), a database named
-    after the suite's test database with "_procs" added, dropped afterwards.
+    after the suite's test database with suffix added, dropped afterwards.
     """
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         yield "sqlite:///" + str(tmp_path / "site.sqlite3")
         return
-    name = "test_" + urlsplit(url).path.lstrip("/") + "_procs"
+    name = "test_" + urlsplit(url).path.lstrip("/") + suffix
     with postgres_database(url, name) as database_url:
         yield database_url
 
@@ -154,15 +154,20 @@ def flush_redis(url: str) -> None:
 
 
 class Server:
-    """gunicorn with WORKERS sync workers on a free port of 127.0.0.1."""
+    """gunicorn with WORKERS sync workers on a free port of 127.0.0.1.
 
-    def __init__(self, env: dict, log_path: Path):
+    headers go with every request the test makes, as a proxy in front would add
+    them (X-Forwarded-Proto when the site redirects plain HTTP).
+    """
+
+    def __init__(self, env: dict, log_path: Path, headers: dict | None = None):
         # gunicorn takes over a socket bound here, so no other program can take
         # the port between choosing it and serving on it.
         listener = socket.create_server(("127.0.0.1", 0))
         port = listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = log_path
+        self.headers = headers or {}
         with listener, open(log_path, "wb") as log:
             fd = listener.fileno()
             self.process = subprocess.Popen(
@@ -192,7 +197,7 @@ class Server:
     def fetch(self, path: str) -> Response:
         """GET path on a connection of its own, so any worker may take it."""
         request = urllib.request.Request(
-            self.url + path, headers={"Connection": "close"}
+            self.url + path, headers={**self.headers, "Connection": "close"}
         )
         try:
             with _opener.open(request, timeout=10) as answer:
