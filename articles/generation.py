@@ -20,6 +20,7 @@ from taggit.models import Tag, TaggedItem
 
 from .models import Article, Category, Language, Source, SourceLink
 from .sanitize import clean_html
+from .services import source_links_approve_imported
 from .signals import content_changed
 
 LANGUAGE_NAMES = {"en": ("English", "English"), "fr": ("French", "Français")}
@@ -161,15 +162,12 @@ def _insert(records, bodies, shift, languages, categories, sources, article_type
         for article, record in zip(articles, records, strict=True)
         for name in record.tags
     )
-    SourceLink.objects.bulk_create(
-        SourceLink(
-            article=article,
-            url=url,
-            source=sources[record.source["url"]],
-            status=SourceLink.Status.APPROVED,
-        )
+    links = SourceLink.objects.bulk_create(
+        SourceLink(article=article, url=url, source=sources[record.source["url"]])
         for article, record in zip(articles, records, strict=True)
         for url in record.source_links
     )
+    # Approved through the one write path for link decisions, with its records.
+    source_links_approve_imported(links=links, origin="generated data")
     content_changed.send(sender=Article, articles=[article.pk for article in articles])
     return len(articles)

@@ -7,7 +7,13 @@ import pytest
 from django.core.management import call_command
 
 from articles.generation import load_datashape
-from articles.models import Article, CategoryEntry, SourceLink, TagEntry
+from articles.models import (
+    Article,
+    CategoryEntry,
+    SourceLink,
+    SourceLinkDecision,
+    TagEntry,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +66,22 @@ def test_bench_shape_matches_datashape_records():
         assert sorted(link.url for link in links) == sorted(record.source_links)
         assert {link.source.homepage for link in links} == {record.source["url"]}
         assert {link.status for link in links} == {SourceLink.Status.APPROVED}
+
+
+def test_generated_links_are_approved_with_a_decision_on_record():
+    """Through the one write path for link decisions, as the demo's links are."""
+    generate()
+    links = SourceLink.objects.all()
+    assert links.count() > 0
+    decided = SourceLinkDecision.objects.filter(
+        action=SourceLinkDecision.action_for(SourceLink.Status.APPROVED)
+    )
+    assert sorted(decided.values_list("link_id", flat=True)) == sorted(
+        links.values_list("pk", flat=True)
+    )
+    assert set(decided.values_list("reason", flat=True)) == {
+        "Imported already approved (generated data)."
+    }
 
 
 def test_bench_bodies_are_sanitised():
