@@ -366,19 +366,24 @@ def normalise_host(host: str) -> str:
     return ascii_host
 
 
+def _refuse_characters(text: str, start: int, message) -> None:
+    """Refuse text that holds a character refused_characters() names."""
+    found = refused_characters(text, start=start)
+    if found:
+        raise _error(message % {"characters": _list_characters(found)}, "character")
+
+
 def normalise_domain(domain: str) -> str:
     """Normalise a bare domain (``example.com``) as typed into a domain list."""
     domain, start = _strip_spaces(domain)
-    found = refused_characters(domain, start=start)
-    if found:
-        raise _error(
-            _(
-                "The domain contains %(characters)s. Spaces, control characters "
-                "and invisible characters are not allowed; type it without them."
-            )
-            % {"characters": _list_characters(found)},
-            "character",
-        )
+    _refuse_characters(
+        domain,
+        start,
+        _(
+            "The domain contains %(characters)s. Spaces, control characters "
+            "and invisible characters are not allowed; type it without them."
+        ),
+    )
     if "://" in domain:
         domain = urlsplit(domain).hostname or ""
     if domain.startswith("*."):
@@ -423,16 +428,14 @@ def normalise_url(
         raise _error(_("Enter a URL."), "required")
     if len(url) > MAX_URL_LENGTH * 2:
         raise _error(_("The URL is too long."), "too_long")
-    found = refused_characters(url, start=start)
-    if found:
-        raise _error(
-            _(
-                "The URL contains %(characters)s. Spaces, control characters and "
-                "invisible characters are not allowed; type the URL without them."
-            )
-            % {"characters": _list_characters(found)},
-            "character",
-        )
+    _refuse_characters(
+        url,
+        start,
+        _(
+            "The URL contains %(characters)s. Spaces, control characters and "
+            "invisible characters are not allowed; type the URL without them."
+        ),
+    )
     if assume_scheme and "://" not in url:
         url = assume_scheme + "://" + url
     try:

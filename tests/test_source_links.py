@@ -10,6 +10,7 @@ from django.urls import reverse
 from articles.models import AuditEntry, DeniedDomain, SourceLink, SourceLinkDecision
 from articles.services import source_link_save
 
+from .adminforms import article_form_data
 from .factories import (
     ArticleFactory,
     DeniedDomainFactory,
@@ -164,26 +165,9 @@ def test_admin_inline_refuses_a_url_the_article_already_has(client, editor):
     existing = SourceLinkFactory(article=article, url="https://example.com/a")
     client.force_login(editor)
     url = reverse("admin:articles_article_change", args=[article.pk])
-    response = client.get(url)
-    assert response.status_code == HTTPStatus.OK
-    form = response.context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if name not in ("categories", "tags", "image", "author", "published_at")
-    }
+    data = article_form_data(client, article)
     data.update(
         {
-            "lead": article.lead,
-            "title": article.title,
-            "slug": article.slug,
-            "status": article.status,
-            "language": article.language_id,
-            "published_at_0": "2020-06-01",
-            "published_at_1": "09:30:00",
-            "categories": [c.pk for c in article.categories.all()],
-            "tags": "",
-            "image_alt": "",
             "source_links-TOTAL_FORMS": "2",
             "source_links-INITIAL_FORMS": "1",
             "source_links-MIN_NUM_FORMS": "0",

@@ -18,6 +18,7 @@ from articles.demo import content
 from articles.models import Article, SourceDomain, SourceLink
 from articles.services import source_link_save
 
+from .adminforms import article_form_data
 from .factories import ArticleFactory, SourceFactory, SourceLinkFactory
 
 pytestmark = pytest.mark.django_db
@@ -259,36 +260,6 @@ def test_archive_url_is_refused_the_same_way(article):
         link.full_clean()
     assert list(info.value.error_dict) == ["archive_url"]
     assert "U+200B ZERO WIDTH SPACE at position 45" in str(info.value)
-
-
-def article_form_data(client, article):
-    """The article's change form as the admin renders it, ready to post."""
-    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
-    form = response.context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if name not in ("categories", "tags", "image", "author", "published_at")
-    }
-    data.update(
-        {
-            "lead": article.lead,
-            "title": article.title,
-            "slug": article.slug,
-            "status": article.status,
-            "language": article.language_id,
-            "published_at_0": "2020-06-01",
-            "published_at_1": "09:30:00",
-            "categories": [c.pk for c in article.categories.all()],
-            "tags": "",
-            "image_alt": "",
-            "source_links-TOTAL_FORMS": "1",
-            "source_links-INITIAL_FORMS": "0",
-            "source_links-MIN_NUM_FORMS": "0",
-            "source_links-MAX_NUM_FORMS": "1000",
-        }
-    )
-    return data
 
 
 def test_article_inline_refuses_the_link_and_keeps_what_was_typed(client, editor):
