@@ -5,7 +5,9 @@ fails (refused, timed out: the Redis client's timeouts are short, see
 ``CACHE_TIMEOUT``) reads as a miss and stores nothing. After a failure the process
 skips the cache for ``CACHE_RETRY_SECONDS`` (the breaker is open), so a hung
 cache costs one timeout per process every few seconds instead of one per call, and
-the outage is logged once when it starts and once when it ends.
+the outage is logged once when it starts and once when it ends. Meanwhile pages,
+entries and counts are kept in the process's own memory (``CACHES["local"]``), so a
+hung Redis costs about what running without Redis does.
 
 Skipping the cache never makes a page stale: stamps then come from the database,
 and stamp versions held in the cache expire after ``STAMP_CACHE_SECONDS``, so a
@@ -17,9 +19,11 @@ import threading
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 logger = logging.getLogger(__name__)
+# The alias of a per-process cache that stands in while the shared one fails.
+LOCAL_CACHE = "local"
 
 
 class Breaker:
@@ -68,38 +72,47 @@ class Breaker:
 breaker = Breaker("Cache")
 
 
-def _call(method, *args, default=None):
-    if breaker.is_open():
+def _call(name, *args, shared_only=False, default=None):
+    """cache.<name>(*args); while the breaker is open, the process's own cache.
+
+    Everything kept here but stamps is stored with the versions it was built from
+    and checked against them when read, so a process may keep it in its own memory
+    while the shared cache fails (``LOCAL_CACHE``). Stamps (``shared_only``) may not
+    be: a process would never learn that another one replaced them.
+    """
+    if not breaker.is_open():
+        try:
+            result = getattr(cache, name)(*args)
+        except Exception as error:
+            breaker.failed(error)
+        else:
+            breaker.succeeded()
+            return result
+    if shared_only or LOCAL_CACHE not in settings.CACHES:
         return default
-    try:
-        result = method(*args)
-    except Exception as error:
-        breaker.failed(error)
-        return default
-    breaker.succeeded()
-    return result
+    return getattr(caches[LOCAL_CACHE], name)(*args)
 
 
-def get_many(keys) -> dict:
+def get_many(keys, *, shared_only=False) -> dict:
     """cache.get_many(); a failing cache reads as a miss, so pages still render."""
-    return _call(cache.get_many, keys, default={})
+    return _call("get_many", keys, shared_only=shared_only, default={})
 
 
-def set_many(values: dict, timeout) -> None:
+def set_many(values: dict, timeout, *, shared_only=False) -> None:
     """cache.set_many(); a failing cache keeps nothing."""
-    _call(cache.set_many, values, timeout)
+    _call("set_many", values, timeout, shared_only=shared_only)
 
 
-def delete_many(keys) -> None:
-    _call(cache.delete_many, keys)
+def delete_many(keys, *, shared_only=False) -> None:
+    _call("delete_many", keys, shared_only=shared_only)
 
 
-def get(key):
-    return get_many([key]).get(key)
+def get(key, *, shared_only=False):
+    return get_many([key], shared_only=shared_only).get(key)
 
 
-def set(key, value, timeout) -> None:
-    set_many({key: value}, timeout)
+def set(key, value, timeout, *, shared_only=False) -> None:
+    set_many({key: value}, timeout, shared_only=shared_only)
 
 
 def is_degraded() -> bool:

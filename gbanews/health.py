@@ -21,8 +21,8 @@ def _cache() -> None:
     if shared_cache.is_degraded():
         raise RuntimeError("skipped after a recent failure")
     key, value = "healthz", uuid.uuid4().hex
-    shared_cache.set(key, value, 10)
-    if shared_cache.get(key) != value:
+    shared_cache.set(key, value, 10, shared_only=True)
+    if shared_cache.get(key, shared_only=True) != value:
         raise RuntimeError("the cache did not return the value just stored")
 
 

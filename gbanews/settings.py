@@ -184,7 +184,12 @@ if REDIS_URL:
                 "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
                 "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
             },
-        }
+        },
+        # Stands in, per process, while Redis fails (articles/shared_cache.py).
+        "local": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "gbanews-local",
+        },
     }
 else:
     CACHES = {

@@ -37,13 +37,15 @@ class StampQuerySet(models.QuerySet):
         seconds = settings.STAMP_CACHE_SECONDS
         if seconds <= 0:
             return self.from_database(keys)
-        held = shared_cache.get_many([cache_key(key) for key in keys])
+        held = shared_cache.get_many([cache_key(key) for key in keys], shared_only=True)
         found = {key: held[cache_key(key)] for key in keys if cache_key(key) in held}
         missing = [key for key in keys if key not in found]
         if missing:
             read = self.from_database(missing)
             shared_cache.set_many(
-                {cache_key(key): version for key, version in read.items()}, seconds
+                {cache_key(key): version for key, version in read.items()},
+                seconds,
+                shared_only=True,
             )
             found.update(read)
         return found
@@ -81,8 +83,10 @@ class StampQuerySet(models.QuerySet):
         )
         if settings.STAMP_CACHE_SECONDS > 0:
             held = [cache_key(key) for key in keys]
-            shared_cache.delete_many(held)
-            transaction.on_commit(lambda: shared_cache.delete_many(held), self.db)
+            shared_cache.delete_many(held, shared_only=True)
+            transaction.on_commit(
+                lambda: shared_cache.delete_many(held, shared_only=True), self.db
+            )
 
 
 def cache_key(key: str) -> str:
