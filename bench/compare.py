@@ -19,16 +19,12 @@ import argparse
 import os
 import shlex
 import statistics
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import site_env, wrk
+from run import site_env, start_gunicorn, wrk
 
 PYTHON = sys.executable
 
@@ -40,18 +36,9 @@ def start(checkout, database_url, redis_url, mode, port, extra):
         env["REDIS_URL"] = redis_url
     env["DJANGO_STATIC_ROOT"] = str(checkout / "bench" / "data" / "static")
     env["PYTHONPATH"] = str(checkout)  # that checkout's code, not this one's
-    command = [str(Path(PYTHON).parent / "gunicorn"), "gbanews.wsgi:application"]
-    command += ["--workers", "2", "--worker-class", "sync"]
-    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", *extra]
-    process = subprocess.Popen(command, cwd=checkout, env=env)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
-            return process
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    process.terminate()
-    raise SystemExit(f"gunicorn in {checkout} did not start")
+    return start_gunicorn(
+        database_url, None, port, checkout=checkout, env=env, extra=extra
+    )
 
 
 def side(text: str):

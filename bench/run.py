@@ -114,34 +114,24 @@ def measure(url, extra):
     return json.loads(out.split("RESULT", 1)[1])
 
 
-def start_gunicorn(url, page_cache, port):
-    env = site_env(url, page_cache)
+def start_gunicorn(url, page_cache, port, *, checkout=ROOT, env=None, extra=()):
+    """gunicorn (2 sync workers) serving checkout's code; returns once it answers."""
+    env = env or site_env(url, page_cache)
     proc = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "gbanews.wsgi:application",
-            "--workers",
-            "2",
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--error-logfile",
-            "-",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
+        [str(Path(PYTHON).parent / "gunicorn"), "gbanews.wsgi:application"]
+        + ["--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"]
+        + ["--error-logfile", "-", "--log-level", "warning", *extra],
+        cwd=checkout,
         env=env,
     )
-    for _ in range(100):
+    for _ in range(150):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
             return proc
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.2)
     proc.terminate()
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"gunicorn in {checkout} did not start")
 
 
 def wrk(url, duration, connections):
