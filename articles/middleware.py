@@ -1,5 +1,4 @@
 import dataclasses
-import logging
 import time
 
 from django.conf import settings
@@ -21,7 +20,8 @@ from .freshness import (
     is_anonymous_reader,
 )
 
-logger = logging.getLogger(__name__)
+# Serving stored pages unchecked while the database is down is logged once.
+database = shared_cache.Breaker("Database")
 _UNCACHEABLE = ("private", "no-cache", "no-store", "max-age=0")
 
 
@@ -112,14 +112,22 @@ def checked(versions) -> str | None:
     without one, the request ends in a 503 (gbanews/errors.py).
     """
     try:
-        return "hit" if current(versions) else None
-    except (OperationalError, InterfaceError):
-        logger.warning("Database unavailable; serving a stored page unchecked")
+        result = "hit" if current(versions) else None
+    except (OperationalError, InterfaceError) as error:
+        database.failed(error)  # logged once per outage, not per page
         return "stale"
+    database.succeeded()
+    return result
+
+
+# Part of the key: a change to StoredPage's shape starts a new set of keys, so that
+# no process reads a page stored in another shape (after a deploy, say).
+PAGE_FORMAT = 2
 
 
 def page_key(request) -> str:
-    return f"articles:page:{digest(request.get_host() + request.get_full_path())}"
+    address = digest(request.get_host() + request.get_full_path())
+    return f"articles:page:v{PAGE_FORMAT}:{address}"
 
 
 def is_public(response) -> bool:

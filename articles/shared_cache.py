@@ -20,14 +20,20 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
+# What a cache that is down, hung or unreachable raises.
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionInterrupted, OSError)
 # The alias of a per-process cache that stands in while the shared one fails.
 LOCAL_CACHE = "local"
 
 
 class Breaker:
-    """Skips a failing service for a while, for every thread of the process."""
+    """Skips a failing service for a while, for every thread of the process, and
+    logs its outage once when it starts and once when it ends."""
 
     def __init__(self, name: str):
         self.name = name
@@ -51,11 +57,7 @@ class Breaker:
             self.open_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
         if opened:
             logger.warning(
-                "%s unavailable (%s: %s); skipping it for %s s at a time",
-                self.name,
-                type(error).__name__,
-                error,
-                settings.CACHE_RETRY_SECONDS,
+                "%s unavailable (%s: %s)", self.name, type(error).__name__, error
             )
 
     def reset(self) -> None:
@@ -83,14 +85,22 @@ def _call(name, *args, shared_only=False, default=None):
     if not breaker.is_open():
         try:
             result = getattr(cache, name)(*args)
-        except Exception as error:
+        except UNREACHABLE as error:
             breaker.failed(error)
+        except Exception:
+            # Not an outage (a value that no longer unpickles, say): a miss.
+            logger.exception("Cache call %s failed", name)
+            return default
         else:
             breaker.succeeded()
             return result
     if shared_only or LOCAL_CACHE not in settings.CACHES:
         return default
-    return getattr(caches[LOCAL_CACHE], name)(*args)
+    try:
+        return getattr(caches[LOCAL_CACHE], name)(*args)
+    except Exception:
+        logger.exception("Local cache call %s failed", name)
+        return default
 
 
 def get_many(keys, *, shared_only=False) -> dict:
@@ -113,8 +123,3 @@ def get(key, *, shared_only=False):
 
 def set(key, value, timeout, *, shared_only=False) -> None:
     set_many({key: value}, timeout, shared_only=shared_only)
-
-
-def is_degraded() -> bool:
-    """True while the breaker skips the cache."""
-    return bool(breaker.open_until)

@@ -317,6 +317,11 @@ PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
 # before it is read from the database again. Only a cache every process shares can
 # hold them, so the default is 0 (read the database) without Redis.
 STAMP_CACHE_SECONDS = env_int("STAMP_CACHE_SECONDS", 2 if REDIS_URL else 0)
+if STAMP_CACHE_SECONDS > 0 and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "STAMP_CACHE_SECONDS needs REDIS_URL: a cache of each process's own would "
+        "keep versions that other processes' writes replace."
+    )
 
 # Source links: see docs/source-links.md.
 SOURCE_LINKS_SHOW_BROKEN = env_bool("SOURCE_LINKS_SHOW_BROKEN", False)

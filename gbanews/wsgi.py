@@ -23,7 +23,7 @@ application = get_wsgi_application()
 def _warm_up() -> None:
     get_resolver().url_patterns  # imports every view  # noqa: B018
     readers = engines["jinja2"].env
-    for name in readers.list_templates():
+    for name in readers.list_templates(extensions=["html"]):
         readers.get_template(name)
 
 

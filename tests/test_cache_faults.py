@@ -67,9 +67,12 @@ def test_an_edit_shows_while_the_shared_cache_fails(client, settings, article):
     caches["local"].clear()
     url = article.get_absolute_url()
     client.get(url)
+    assert client.get(url).headers["X-Page-Cache"] == "hit"  # kept locally
     article.title = "Edited during the outage"
     article.save()
-    assert "Edited during the outage" in client.get(url).content.decode()
+    response = client.get(url)
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert "Edited during the outage" in response.content.decode()
 
 
 def test_the_cache_is_used_again_once_it_answers(client, settings, article, caplog):
