@@ -42,11 +42,15 @@ class StampQuerySet(models.QuerySet):
         missing = [key for key in keys if key not in found]
         if missing:
             read = self.from_database(missing)
-            shared_cache.set_many(
-                {cache_key(key): version for key, version in read.items()},
-                seconds,
-                shared_only=True,
-            )
+            # Inside a transaction the versions read may be this transaction's own,
+            # not yet committed: another process holding them would store what it
+            # reads from the committed rows under them. Only committed ones are held.
+            if transaction.get_autocommit(self.db):
+                shared_cache.set_many(
+                    {cache_key(key): version for key, version in read.items()},
+                    seconds,
+                    shared_only=True,
+                )
             found.update(read)
         return found
 
