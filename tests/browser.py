@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
+from .servers import require
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -24,11 +24,7 @@ CHROMIUM_ARGS = [
 
 
 def require_chromium():
-    if CHROMIUM:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail("Chromium is missing; .ci/run installs Debian's chromium package.")
-    pytest.skip("Chromium is not installed (apt-get install chromium).")
+    require(CHROMIUM, "Chromium", "apt-get install chromium")
 
 
 class WatchedPage:

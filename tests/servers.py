@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 SECRET_KEY = "processes-test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -153,6 +155,26 @@ def flush_redis(url: str) -> None:
         client.close()
 
 
+def require(found, program: str, install: str) -> None:
+    """Skip a test whose program is missing; under CI=true, fail it instead."""
+    if found:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{program} is missing; .ci/run installs it ({install}).")
+    pytest.skip(f"{program} is not installed ({install}).")
+
+
+def stop_process(process: subprocess.Popen, seconds: float) -> None:
+    """Terminate a server started in a session of its own; kill its group if slow."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 class Server:
     """gunicorn with WORKERS sync workers on a free port of 127.0.0.1.
 
@@ -233,13 +255,7 @@ class Server:
 
     def stop(self) -> None:
         """Stop the master and its workers; kill them if they do not stop in time."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process(self.process, 15)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]

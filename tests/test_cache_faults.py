@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.cache import caches
 
-from .servers import manage, running_servers, shared_database, site_env
+from .servers import manage, require, running_servers, shared_database, site_env
 
 UNREACHABLE = {
     "default": {
@@ -104,10 +104,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def private_redis(tmp_path):
     binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("redis-server is not installed")
-        pytest.skip("redis-server is not installed")
+    require(binary, "redis-server", "apt-get install redis-server")
     port = free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]

@@ -17,8 +17,8 @@ import pytest
 from .servers import (
     Site,
     manage,
-    postgres_database,
     running_servers,
+    shared_database,
     site_env,
 )
 
@@ -26,19 +26,6 @@ pytestmark = pytest.mark.processes
 
 CACHED = ["/", "/category/innovation/"]
 NOT_CACHED = "/tag/shenzhen/"
-
-
-@contextlib.contextmanager
-def site_database(tmp_path: Path):
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        folder = tmp_path / "database"
-        folder.mkdir()
-        yield "sqlite:///" + str(folder / "site.sqlite3")
-        return
-    name = "test_" + urlsplit(url).path.lstrip("/") + "_down"
-    with postgres_database(url, name) as database_url:
-        yield database_url
 
 
 @contextlib.contextmanager
@@ -73,7 +60,11 @@ def database_down(database_url: str):
 def site(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("database-faults")
     with contextlib.ExitStack() as stack:
-        database_url = stack.enter_context(site_database(tmp_path))
+        # On SQLite, a folder of its own to move away.
+        (tmp_path / "database").mkdir()
+        database_url = stack.enter_context(
+            shared_database(tmp_path / "database", "_down")
+        )
         redis_url = os.environ.get("REDIS_URL", "").strip()
         env = site_env(database_url, tmp_path / "static", redis_url)
         env["DJANGO_CONN_MAX_AGE"] = "0"

@@ -16,7 +16,6 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -36,9 +35,11 @@ from .servers import (
     Server,
     flush_redis,
     manage,
+    require,
     shared_database,
     shell_json,
     site_env,
+    stop_process,
 )
 
 pytestmark = pytest.mark.nginx
@@ -72,11 +73,7 @@ STARVED_TIMEOUT = 3.0
 
 
 def require_nginx():
-    if NGINX:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail("nginx is missing; .ci/run installs Debian's nginx package.")
-    pytest.skip("nginx is not installed (apt-get install nginx).")
+    require(NGINX, "nginx", "apt-get install nginx")
 
 
 class Reply(NamedTuple):
@@ -337,13 +334,7 @@ class Nginx:
         )
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process(self.process, 10)
 
     def log(self) -> str:
         logs = [self.prefix / "stderr.log", self.prefix / "error.log"]
