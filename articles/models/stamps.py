@@ -37,8 +37,9 @@ class StampQuerySet(models.QuerySet):
         seconds = settings.STAMP_CACHE_SECONDS
         if seconds <= 0:
             return self.from_database(keys)
-        held = shared_cache.get_many([cache_key(key) for key in keys], shared_only=True)
-        found = {key: held[cache_key(key)] for key in keys if cache_key(key) in held}
+        names = {key: cache_key(key) for key in keys}
+        held = shared_cache.get_many(list(names.values()), shared_only=True)
+        found = {key: held[name] for key, name in names.items() if name in held}
         missing = [key for key in keys if key not in found]
         if missing:
             read = self.from_database(missing)
@@ -47,7 +48,7 @@ class StampQuerySet(models.QuerySet):
             # reads from the committed rows under them. Only committed ones are held.
             if transaction.get_autocommit(self.db):
                 shared_cache.set_many(
-                    {cache_key(key): version for key, version in read.items()},
+                    {names[key]: version for key, version in read.items()},
                     seconds,
                     shared_only=True,
                 )
