@@ -20,6 +20,8 @@ from .freshness import (
     is_anonymous_reader,
 )
 
+# What a database that is down, restarting or unreachable raises.
+DATABASE_DOWN = (OperationalError, InterfaceError)
 # Serving stored pages unchecked while the database is down is logged once.
 database = shared_cache.Breaker("Database")
 _UNCACHEABLE = ("private", "no-cache", "no-store", "max-age=0")
@@ -74,7 +76,7 @@ class PageCacheMiddleware:
         # The versions are read before the view reads any content.
         try:
             freshness = Freshness.of(request)
-        except (OperationalError, InterfaceError):
+        except DATABASE_DOWN:
             # Nothing can be stored without them; the view answers alone
             # (/healthz reports the outage, pages end in a 503).
             return self.get_response(request)
@@ -113,7 +115,7 @@ def checked(versions) -> str | None:
     """
     try:
         result = "hit" if current(versions) else None
-    except (OperationalError, InterfaceError) as error:
+    except DATABASE_DOWN as error:
         database.failed(error)  # logged once per outage, not per page
         return "stale"
     database.succeeded()

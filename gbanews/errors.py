@@ -3,13 +3,11 @@
 import sys
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.views import defaults
 
-# What a database that is down, restarting or unreachable raises.
-UNAVAILABLE = (OperationalError, InterfaceError)
+from articles.middleware import DATABASE_DOWN
 
 
 def server_error(request):
@@ -18,7 +16,7 @@ def server_error(request):
     Django calls this while handling the uncaught exception, wherever it was
     raised (a view, a middleware, a template), so ``sys.exc_info()`` names it.
     """
-    if isinstance(sys.exc_info()[1], UNAVAILABLE):
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
         response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
         return response
