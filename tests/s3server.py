@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -239,6 +240,8 @@ def main() -> None:
         os.environ.get("S3_SECRET_KEY") or "gbanews-local-secret",
     )
     folder = args.dir.resolve()
+    # A service manager's stop, like Ctrl-C, stops weed gracefully.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # The gateway on --port, the other servers on the ports just above it: the
     # same on every start, as the master's records in folder expect.
     others = [name for name in PORT_NAMES if name != "s3.port"]

@@ -5,6 +5,7 @@ variables (in a process of its own), so the tests run what a deployment runs.
 Objects are fetched anonymously over HTTP, as readers do.
 """
 
+import copy
 import io
 import json
 import re
@@ -30,6 +31,7 @@ from .factories import ArticleFactory, image_bytes, image_upload
 from .s3server import seaweedfs
 from .servers import ROOT, site_env
 from .test_admin import article_form
+from .test_images import assert_form_kept, typed
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +251,20 @@ def test_upload_writes_the_original_and_renditions_as_public_objects(
     assert meta["bytes"] == len(body)
 
 
+def test_a_bucket_refusing_the_upload_keeps_the_form_and_saves_nothing(
+    client, editor, bucket, settings
+):
+    refusing = copy.deepcopy(settings.STORAGES["default"])
+    refusing["OPTIONS"]["secret_key"] = "not-the-secret"
+    settings.STORAGES = {**settings.STORAGES, "default": refusing}
+    client.force_login(editor)
+    data = typed(image=image_upload("centre.jpg", width=700, height=400))
+    response = client.post(ADD_URL, data)
+    assert_form_kept(response, data, "the media storage refused the file")
+    assert not Article.objects.exists()
+    assert keys(bucket) == []
+
+
 def test_an_upload_never_overwrites_an_object_of_the_same_name(client, editor, bucket):
     client.force_login(editor)
     first = publish_with_image(client, image_upload("photo.jpg"), title="First")
@@ -269,7 +285,13 @@ def test_pages_and_feeds_carry_bucket_urls_that_serve_the_images(
     )
     client.logout()
     public = bucket.public_url + "/"
-    html = client.get(article.get_absolute_url()).content.decode()
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    # A bucket on plain http (here, and `make s3-server`) is let through the CSP.
+    assert (
+        f"img-src 'self' {bucket.endpoint} https: data:"
+        in (response["Content-Security-Policy"])
+    )
 
     picture = re.search(r"<picture>.*?</picture>", html, re.DOTALL).group(0)
     srcset_urls = [
