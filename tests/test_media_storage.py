@@ -5,6 +5,7 @@ variables (in a process of its own), so the tests run what a deployment runs.
 Objects are fetched anonymously over HTTP, as readers do.
 """
 
+import contextlib
 import copy
 import io
 import json
@@ -86,7 +87,7 @@ def s3_settings(s3, tmp_path_factory):
 def bucket(s3, s3_settings, settings):
     """Store media in the bucket for one test; empty it afterwards."""
     use_media_settings(settings, s3_settings)
-    client = s3.client()
+    client = s3.client
     assert keys(s3) == []
     yield s3
     for key in keys(s3):
@@ -97,7 +98,7 @@ def bucket(s3, s3_settings, settings):
 
 def keys(s3) -> list[str]:
     """Every object in the bucket, listed with the key pair."""
-    pages = s3.client().get_paginator("list_objects_v2").paginate(Bucket=s3.bucket)
+    pages = s3.client.get_paginator("list_objects_v2").paginate(Bucket=s3.bucket)
     return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
 
 
@@ -113,6 +114,22 @@ def fetch(url: str):
 def decoded(body: bytes) -> tuple[str, tuple[int, int]]:
     with Image.open(io.BytesIO(body)) as image:
         return image.format, image.size
+
+
+@contextlib.contextmanager
+def requests_to_the_bucket():
+    """Yield the list of requests the media storage's client sends meanwhile."""
+    sent = []
+    events = storages["default"].connection.meta.client.meta.events
+
+    def record(request, **kwargs):
+        sent.append(f"{request.method} {request.url}")
+
+    events.register("before-send.s3", record)
+    try:
+        yield sent
+    finally:
+        events.unregister("before-send.s3", record)
 
 
 def publish_with_image(client, upload, **fields):
@@ -240,7 +257,7 @@ def test_upload_writes_the_original_and_renditions_as_public_objects(
     assert article.image.name.startswith("articles/")
     assert keys(bucket) == sorted(images.stored_names(meta))
     assert len(keys(bucket)) == 1 + 4 * 2
-    head = bucket.client().head_object(
+    head = bucket.client.head_object(
         Bucket=bucket.bucket, Key=images.rendition_name(article.image.name, 640, "webp")
     )
     assert head["ContentType"] == "image/webp"
@@ -285,7 +302,14 @@ def test_pages_and_feeds_carry_bucket_urls_that_serve_the_images(
     )
     client.logout()
     public = bucket.public_url + "/"
-    response = client.get(article.get_absolute_url())
+    with requests_to_the_bucket() as sent:
+        response = client.get(article.get_absolute_url())
+        archive = client.get("/category/innovation/").content.decode()
+        feed = feedparser.parse(client.get("/feed/").content)
+    assert sent == []  # URLs and sizes come from the row, not from the bucket
+    with requests_to_the_bucket() as sent:
+        assert default_storage.exists(article.image.name)
+    assert [request.split()[0] for request in sent] == ["HEAD"]  # it does see them
     html = response.content.decode()
     # A bucket on plain http (here, and `make s3-server`) is let through the CSP.
     assert (
@@ -315,10 +339,7 @@ def test_pages_and_feeds_carry_bucket_urls_that_serve_the_images(
         assert format_ and url.endswith("." + format_[0])
         assert content_type == format_[1]
 
-    archive = client.get("/category/innovation/").content.decode()
     assert f'srcset="{public}renditions/{article.image.name}.320w.webp 320w' in archive
-
-    feed = feedparser.parse(client.get("/feed/").content)
     [enclosure] = feed.entries[0].enclosures
     assert enclosure.href == public + article.image.name
     assert int(enclosure.length) == article.image_renditions["bytes"]
@@ -395,7 +416,7 @@ def test_make_renditions_on_the_bucket_leaves_no_stale_object(bucket, settings):
 
 def test_make_renditions_reports_an_original_missing_from_the_bucket(bucket):
     article = ArticleFactory(image=image_upload(), image_alt="x")
-    bucket.client().delete_object(Bucket=bucket.bucket, Key=article.image.name)
+    bucket.client.delete_object(Bucket=bucket.bucket, Key=article.image.name)
     err = io.StringIO()
     call_command("make_renditions", stdout=io.StringIO(), stderr=err)
     assert article.image.name in err.getvalue()
