@@ -4,10 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Absolute links (canonical, pagination, feeds, share links) follow the port served.
+SITE_URL ?= http://$(HOST):$(PORT)
 STAMP := $(VENV)/.installed
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 
-.PHONY: install run test test-browser test-nginx lint format check demo clean bench
+.PHONY: install run test test-browser test-nginx lint format check demo clean bench s3-server
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +32,7 @@ demo: $(RUNTIME_STAMP)
 
 run: demo
 	@echo "Serving http://$(HOST):$(PORT)/category/innovation/ (admin at /admin/)"
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -54,6 +56,12 @@ format: install
 check: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# SeaweedFS's S3 gateway in the foreground on 127.0.0.1:$(S3_PORT), bucket "media"
+# readable by anyone, data in s3data/; it prints the MEDIA_S3_* settings to use.
+S3_PORT ?= 8333
+s3-server: install
+	$(BIN)/python -m tests.s3server --dir s3data --port $(S3_PORT)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .ruff_cache

@@ -127,6 +127,11 @@ class LatestArticlesFeed(Feed):
         return absolute_url(item.image.url) if item.image else None
 
     def item_enclosure_length(self, item):
+        # Recorded with the renditions, so a feed asks the storage nothing; older
+        # images have it once `manage.py make_renditions` has run.
+        recorded = (item.image_renditions or {}).get("bytes")
+        if recorded is not None:
+            return recorded
         try:
             return item.image.size
         except OSError:

@@ -232,7 +232,9 @@ def make_renditions(name: str, storage=default_storage, written=None) -> dict:
     Each name is added to the list written before its file is, so that a caller
     can remove a rendition the storage left half written.
     """
-    with storage.open(name, "rb") as file, Image.open(file) as original:
+    with storage.open(name, "rb") as file:
+        data = file.read()
+    with Image.open(io.BytesIO(data)) as original:
         image = _pixels_only(original)
         fallback = "png" if _has_alpha(image) else "jpg"
         width, height = image.size
@@ -257,6 +259,8 @@ def make_renditions(name: str, storage=default_storage, written=None) -> dict:
         "height": height,
         "widths": widths,
         "fallback": fallback,
+        # For feeds' enclosures: a page or feed never asks the storage.
+        "bytes": len(data),
     }
 
 
@@ -369,7 +373,8 @@ def _delete_article_files(sender, instance, **kwargs):
     if instance.image and instance.image.name not in names:
         names.append(instance.image.name)
     if names:
-        transaction.on_commit(lambda: delete_files(names), robust=True)
+        storage = instance.image.storage
+        transaction.on_commit(lambda: delete_files(names, storage), robust=True)
 
 
 post_delete.connect(

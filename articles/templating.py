@@ -15,7 +15,7 @@ import re
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.utils import dateformat, timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -47,7 +47,11 @@ def environment(**options) -> Environment:
 
 
 def date(value, fmt: str) -> str:
-    """Format a datetime in the site's time zone, like Django's ``date`` filter."""
+    """Format a datetime in the site's time zone, like Django's ``date`` filter.
+
+    fmt is a format string or the name of a localised one ("DATE_FORMAT"), which
+    pages use so that every date of a language reads the same.
+    """
     if not value:
         return ""
     return _date(value, fmt, timezone.get_current_timezone(), get_language())
@@ -58,7 +62,7 @@ def _date(value, fmt, zone, language):
     """Formatted once per value, format, time zone and language (a page shows ~20)."""
     if timezone.is_aware(value):
         value = timezone.localtime(value, zone)
-    return dateformat.format(value, fmt)
+    return formats.date_format(value, fmt)
 
 
 def tag_url(tag) -> str:
@@ -102,10 +106,10 @@ def read_more(link) -> Markup:
         lang = f' lang="{escape(name_lang)}"' if name_lang else ""
         name = f'<span class="source-name"{lang}>{escape(source.name)}</span>'
         label = f"Read more on {name}" if href else f"Source: {name}"
-    elif href:
-        label = "Read more"
     else:
-        label = f"Source: {escape(link.host)}"
+        # No source matches the link's domain: the domain itself names it.
+        name = f'<span class="source-name">{escape(link.site_name)}</span>'
+        label = f"Read more on {name}" if href else f"Source: {name}"
     in_language = f" (in {escape(language.name)})" if language else ""
     if not href:
         return Markup(f'<span class="read-more-source">{label}{in_language}</span>')

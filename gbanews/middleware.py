@@ -1,6 +1,7 @@
 import base64
 import hashlib
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -52,6 +53,14 @@ def admin_csp(response) -> str:
     )
 
 
+def public_csp() -> str:
+    """PUBLIC_CSP, with the media host when MEDIA_URL is plain http (a local bucket)."""
+    media = urlsplit(settings.MEDIA_URL)
+    if media.scheme != "http":
+        return PUBLIC_CSP
+    return PUBLIC_CSP.replace("img-src 'self'", f"img-src 'self' http://{media.netloc}")
+
+
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in [
@@ -88,6 +97,7 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.public_csp = public_csp()
 
     def __call__(self, request):
         try:
@@ -100,7 +110,7 @@ class SecurityHeadersMiddleware:
             response = self.get_response(request)
         admin = request.path.startswith("/admin/")
         response.headers.setdefault(
-            "Content-Security-Policy", admin_csp(response) if admin else PUBLIC_CSP
+            "Content-Security-Policy", admin_csp(response) if admin else self.public_csp
         )
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -245,6 +245,91 @@ WHITENOISE_MAX_AGE = 31_536_000 if not DEBUG else 0
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
+MEDIA_S3_VARIABLES = (
+    "MEDIA_S3_BUCKET",
+    "MEDIA_S3_ENDPOINT_URL",
+    "MEDIA_S3_ACCESS_KEY_ID",
+    "MEDIA_S3_SECRET_ACCESS_KEY",
+    "MEDIA_S3_REGION",
+    "MEDIA_S3_DEFAULT_ACL",
+    "MEDIA_S3_CACHE_CONTROL",
+    "MEDIA_PUBLIC_URL",
+)
+
+
+def s3_media_storage(env: dict) -> tuple[dict, str]:
+    """Return the S3 storage of uploads and their public base URL from env.
+
+    Objects are read at MEDIA_PUBLIC_URL (a CDN) or else at the bucket's own URL,
+    path-style on the endpoint (AWS's virtual-hosted name without an endpoint).
+    """
+    bucket = env["MEDIA_S3_BUCKET"]
+    missing = [
+        name
+        for name in ("MEDIA_S3_ACCESS_KEY_ID", "MEDIA_S3_SECRET_ACCESS_KEY")
+        if not env[name]
+    ]
+    if missing:
+        names = " and ".join(missing)
+        verb = "are" if len(missing) > 1 else "is"
+        raise ImproperlyConfigured(
+            f"MEDIA_S3_BUCKET is set but {names} {verb} not: media in a bucket "
+            "needs its access key ID and secret access key."
+        )
+    for name in ("MEDIA_S3_ENDPOINT_URL", "MEDIA_PUBLIC_URL"):
+        value = env[name]
+        if value and not value.startswith(("http://", "https://")):
+            raise ImproperlyConfigured(
+                f"{name} must be an http:// or https:// URL, got {value!r}."
+            )
+    endpoint = env["MEDIA_S3_ENDPOINT_URL"].rstrip("/")
+    public = env["MEDIA_PUBLIC_URL"].rstrip("/") or (
+        f"{endpoint}/{bucket}" if endpoint else f"https://{bucket}.s3.amazonaws.com"
+    )
+    scheme, _, host_and_path = public.partition("//")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint or None,
+        "access_key": env["MEDIA_S3_ACCESS_KEY_ID"],
+        "secret_key": env["MEDIA_S3_SECRET_ACCESS_KEY"],
+        "region_name": env["MEDIA_S3_REGION"] or None,
+        "addressing_style": "path",
+        # Plain public URLs, built without asking the store: no signed query
+        # strings, which would differ on every render of a page.
+        "custom_domain": host_and_path,
+        "url_protocol": scheme,
+        "querystring_auth": False,
+        # A name in use is never overwritten: the new upload gets another name.
+        "file_overwrite": False,
+        "default_acl": env["MEDIA_S3_DEFAULT_ACL"] or None,
+        # An upload's name stays its own while its object exists, and the
+        # renditions of one name are remade identical: caches may keep them.
+        "object_parameters": {
+            "CacheControl": env["MEDIA_S3_CACHE_CONTROL"]
+            or "public, max-age=31536000, immutable"
+        },
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, (
+        public + "/"
+    )
+
+
+# Uploads go to an S3-compatible bucket (django-storages) when MEDIA_S3_BUCKET is
+# set; see docs/deploy.md "Media in object storage".
+_media_s3 = {name: os.environ.get(name, "").strip() for name in MEDIA_S3_VARIABLES}
+if _media_s3["MEDIA_S3_BUCKET"]:
+    if os.environ.get("DJANGO_STORAGE_BACKEND", "").strip():
+        raise ImproperlyConfigured(
+            "Set either MEDIA_S3_BUCKET or DJANGO_STORAGE_BACKEND, not both."
+        )
+    STORAGES["default"], MEDIA_URL = s3_media_storage(_media_s3)
+elif any(_media_s3.values()):
+    _set = ", ".join(name for name, value in _media_s3.items() if value)
+    raise ImproperlyConfigured(
+        f"{_set} set without MEDIA_S3_BUCKET: set the bucket too, or unset them "
+        "to keep media on the file system."
+    )
+
 # Featured images: upload limits and the widths of the renditions made on upload.
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)

@@ -93,3 +93,21 @@ def test_related_articles_cost_at_most_two_queries(
     with django_assert_max_num_queries(2):
         related = Article.objects.published().related_ids(loaded, limit=5)
     assert len(related) == min(n, 5)
+
+
+def test_related_stories_date_reads_like_the_story_date(client, category):
+    """One date style per language: the story's own date and its neighbours'."""
+    hk = datetime.timezone(datetime.timedelta(hours=8))
+    main = ArticleFactory(
+        categories=[category],
+        published_at=datetime.datetime(2020, 6, 12, 9, 0, tzinfo=hk),
+    )
+    ArticleFactory(
+        categories=[category],
+        published_at=datetime.datetime(2020, 1, 5, 9, 0, tzinfo=hk),
+    )
+    html = client.get(main.get_absolute_url()).content.decode()
+    # Django's English DATE_FORMAT: AP-style month names.
+    assert '+08:00">June 12, 2020</time>' in html
+    assert '+08:00">Jan. 5, 2020</time>' in html
+    assert "12 June" not in html and "5 January" not in html

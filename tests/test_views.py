@@ -172,7 +172,12 @@ class TestReadMoreLabels:
     def test_no_source_other_language(self, client, article):
         SourceLinkFactory(article=article, source=None, language=ChineseFactory())
         html = self.render(client)
-        assert ">Read more (in Chinese)</a>" in html
+        domain = SourceLink.objects.get(article=article).site_name
+        assert domain and not domain.startswith("www.")
+        assert (
+            f'>Read more on <span class="source-name">{domain}</span> (in Chinese)</a>'
+            in html
+        )
         assert 'hreflang="zh-hans"' in html
         assert 'rel="noopener noreferrer external"' in html
 
@@ -508,7 +513,7 @@ class TestBrokenLinks:
         SourceLink.objects.filter(pk=link.pk).update(source=None)
         for html in self.pages(client, link):
             assert 'href="https://dead.example/story"' not in html
-            assert "Source: dead.example" in html
+            assert 'Source: <span class="source-name">dead.example</span>' in html
 
     def test_broken_link_with_an_archive_points_at_the_copy(self, client, link):
         archive = "https://web.archive.org/web/2020/https://dead.example/story"

@@ -151,7 +151,9 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin)
         except Exception:
             # The transaction rolls back, so no row will name an image stored here.
             before = previous.image_renditions if previous else {}
-            images.delete_files(images.new_files(form.instance, before))
+            images.delete_files(
+                images.new_files(form.instance, before), form.instance.image.storage
+            )
             raise
 
     def get_deleted_objects(self, objs, request):

@@ -284,7 +284,8 @@ class Article(models.Model):
             ArticleRedirect.objects.filter(old_slug=self.slug).delete()
         if replaced_files:
             transaction.on_commit(
-                lambda: images.delete_files(replaced_files), robust=True
+                lambda: images.delete_files(replaced_files, self.image.storage),
+                robust=True,
             )
 
     def get_absolute_url(self):

@@ -155,6 +155,12 @@ class SourceLink(models.Model):
     def host(self) -> str:
         return url_host(self.url)
 
+    @property
+    def site_name(self) -> str:
+        """The host as readers name a site: "sznews.com" for www.sznews.com."""
+        host = self.host
+        return host[4:] if host.startswith("www.") and host.count(".") > 1 else host
+
     def is_submission(self) -> bool:
         """True for a new link or a changed URL: one no decision covers yet."""
         if self._state.adding:

@@ -24,7 +24,9 @@ class Command(BaseCommand):
                 continue
             Article.objects.filter(pk=article.pk).update(image_renditions=meta)
             stale = set(images.stored_names(article.image_renditions or {}))
-            images.delete_files(stale - set(images.stored_names(meta)))
+            images.delete_files(
+                stale - set(images.stored_names(meta)), article.image.storage
+            )
             updated.append(article.pk)
         if updated:
             content_changed.send(sender=Article, articles=updated)
