@@ -22,6 +22,7 @@ from markupsafe import escape
 
 from .browsing import Browser
 from .factories import image_bytes
+from .s3server import seaweedfs
 from .servers import (
     Server,
     flush_redis,
@@ -106,7 +107,9 @@ def fleet(tmp_path_factory):
         database_url = stack.enter_context(shared_database(tmp_path, "_fleet"))
         flush_redis(redis_url)
         archiver, endpoint = stack.enter_context(slow_archiver())
+        bucket = stack.enter_context(seaweedfs(tmp_path / "s3"))
         env = site_env(database_url, tmp_path / "static", redis_url)
+        env.update(bucket.env())
         # Plain HTTP on 127.0.0.1, no TLS proxy in front: cookies without Secure.
         env.update(
             ARCHIVER_ENDPOINT=endpoint, ARCHIVER_TIMEOUT="30", DJANGO_SECURE_COOKIES="0"
@@ -127,6 +130,7 @@ def fleet(tmp_path_factory):
             "b": servers[1],
             "ids": ids,
             "archiver": archiver,
+            "bucket": bucket,
             "env": env,
         }
 
@@ -191,6 +195,8 @@ def test_an_article_published_on_a_shows_on_b_with_its_image(fleet, publication)
 
     urls = image_urls(article.text)
     assert urls, "the article page shows no image"
+    in_bucket = fleet["bucket"].public_url
+    assert all(url.startswith(in_bucket) for url in urls), urls
     for url in urls:
         image = reader.get(url)
         assert image.status == 200, url
