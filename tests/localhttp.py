@@ -7,6 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PORTS = range(8050, 8060)
 SLOW_SECONDS = 2.0
+# An archiver that takes this long to answer (/slow-save/).
+SLOW_SAVE_SECONDS = 4.0
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -51,6 +53,12 @@ class Handler(BaseHTTPRequestHandler):
             return 429, {}
         if path.startswith("/save/"):
             return 302, {"Location": "/web/20260101000000/" + path[len("/save/") :]}
+        if path.startswith("/slow-save/"):
+            time.sleep(SLOW_SAVE_SECONDS)
+            copy = path[len("/slow-save/") :]
+            return 302, {"Location": "/web/20260101000000/" + copy}
+        if path.startswith("/failing-save/"):
+            return 503, {}
         return 404, {}
 
     def respond(self):
