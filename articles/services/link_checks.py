@@ -124,5 +124,4 @@ def source_links_check(
         if verdict.checker_side:
             result = dataclasses.replace(result, internal_error=True)
         record(link, result)
-    logger.info(run.summary())
     return run
