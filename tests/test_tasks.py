@@ -137,7 +137,8 @@ def test_approval_returns_at_once_and_the_worker_archives_later(site, archiver):
     started = time.monotonic()
     admin.post(QUEUE, {"action": "approve_selected", "_selected_action": [pk]}, queue)
     took = time.monotonic() - started
-    assert took < 1, f"the approval took {took:.2f} s"
+    # The POST and the queue page it redirects to; the archiver takes 4 s.
+    assert took < SLOW_ARCHIVE_SECONDS / 2, f"the approval took {took:.2f} s"
     archive_url, status, *_ = shell_json(env, LINKS)[url]
     assert (archive_url, status) == ("", "queued")
     state = wait_for(env, url, lambda s: s[1] != "queued", SLOW_ARCHIVE_SECONDS + 20)
