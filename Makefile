@@ -9,7 +9,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 STAMP := $(VENV)/.installed
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 
-.PHONY: install run test test-browser test-nginx lint format check demo clean bench s3-server
+.PHONY: install run worker test test-browser test-nginx lint format check demo clean bench s3-server
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ demo: $(RUNTIME_STAMP)
 run: demo
 	@echo "Serving http://$(HOST):$(PORT)/category/innovation/ (admin at /admin/)"
 	DJANGO_DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# A Celery worker with its beat embedded (-B), for a single server: needs the same
+# CELERY_BROKER_URL as the site (docs/deploy.md "Task queue").
+worker: $(RUNTIME_STAMP)
+	@test -n "$(CELERY_BROKER_URL)" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/1)."; exit 1; }
+	$(BIN)/python -m celery -A gbanews worker -B --loglevel INFO --schedule $(VENV)/celerybeat-schedule
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

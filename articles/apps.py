@@ -7,7 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "News"
 
     def ready(self):
-        from . import invalidation
+        # tasks registers the Celery tasks that dispatch runs by name.
+        from . import invalidation, tasks  # noqa: F401
         from .search import signals
 
         invalidation.connect()

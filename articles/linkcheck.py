@@ -4,8 +4,13 @@ Every hop (the first request and each redirect) is resolved first and refused wh
 any address is private, loopback, link-local, reserved or multicast, unless an
 allowed network covers it. The connection then goes to the checked address, so a
 second DNS answer cannot swap in another one.
+
+A failure on the checker's side says nothing about the link and is inconclusive:
+a resolver that does not answer, no route to the network, or a run in which every
+host fails the same way (RunVerdict).
 """
 
+import errno
 import http.client
 import ipaddress
 import socket
@@ -28,7 +33,23 @@ class FetchRefused(Exception):
 
 
 class FetchFailed(Exception):
-    """The request could not be made or answered."""
+    """The request could not be made or answered.
+
+    kind names the failure alike for every host (an exception class, "timed
+    out"); checker_side is true when the failure is this machine's (its resolver,
+    its routes).
+    """
+
+    def __init__(self, message: str, *, kind: str = "", checker_side: bool = False):
+        super().__init__(message)
+        self.kind = kind or message
+        self.checker_side = checker_side
+
+
+# Resolver answers that say the resolver failed, not that the name does not exist.
+RESOLVER_FAILURES = {socket.EAI_AGAIN, socket.EAI_FAIL, socket.EAI_SYSTEM}
+# Connection errors that say this machine has no way out.
+NO_ROUTE = {errno.ENETUNREACH, errno.EHOSTUNREACH}
 
 
 @dataclass(frozen=True)
@@ -53,8 +74,11 @@ class CheckResult:
     final_url: str = ""
     error: str = ""
     refused: bool = False
-    # The checker itself failed: says nothing about the link.
+    # The checker's side failed (a bug, no resolver, no route): says nothing
+    # about the link.
     internal_error: bool = False
+    # How the check failed, comparable across hosts (see failure_kind).
+    kind: str = ""
 
     @property
     def ok(self) -> bool:
@@ -65,6 +89,55 @@ class CheckResult:
         return self.internal_error or (
             self.status in INCONCLUSIVE_STATUSES and not self.error
         )
+
+    @property
+    def failure_kind(self) -> str:
+        if self.kind:
+            return self.kind
+        return f"HTTP {self.status}" if self.status is not None else self.error
+
+
+class RunVerdict:
+    """Whether a run's failures say anything about the links.
+
+    A run works once a check succeeds or two checks fail in different ways. A run
+    that never does, over more than one host, failed on the checker's side:
+    every host failing the same way (no network, a proxy answering for all) says
+    nothing about any of them. Inconclusive results are left out.
+    """
+
+    def __init__(self):
+        self.working = False
+        self.kinds: set[str] = set()
+        self.hosts: set[str] = set()
+
+    def add(self, url: str, result: CheckResult) -> None:
+        # A refusal is this site's rule, not an answer from the network.
+        if result.inconclusive or result.refused:
+            return
+        if result.ok:
+            self.working = True
+            return
+        self.kinds.add(result.failure_kind)
+        self.hosts.add(_hostname(url))
+        self.working = self.working or len(self.kinds) > 1
+
+    @property
+    def checker_side(self) -> bool:
+        return not self.working and len(self.hosts) > 1
+
+    def reason(self) -> str:
+        if not self.checker_side:
+            return ""
+        (kind,) = self.kinds
+        return f"every one of {len(self.hosts)} hosts failed the same way ({kind})"
+
+
+def _hostname(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:
+        return url
 
 
 class HostThrottle:
@@ -103,14 +176,20 @@ def resolve(host: str, port: int, policy: CheckPolicy) -> str:
     """Return an address to connect to, or raise FetchRefused / FetchFailed."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchFailed(f"DNS lookup failed for {host}") from exc
+    except socket.gaierror as exc:
+        raise FetchFailed(
+            f"DNS lookup failed for {host} ({exc.strerror})",
+            kind=f"DNS: {exc.strerror}",
+            checker_side=exc.errno in RESOLVER_FAILURES,
+        ) from exc
+    except UnicodeError as exc:
+        raise FetchFailed(f"DNS lookup failed for {host}", kind="DNS") from exc
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
     for address in addresses:
         if not address_allowed(address, policy.allowed_networks):
             raise FetchRefused(f"refused {host}: {address} is not a public address")
     if not addresses:
-        raise FetchFailed(f"no address for {host}")
+        raise FetchFailed(f"no address for {host}", kind="DNS: no address")
     return str(addresses[0])
 
 
@@ -120,9 +199,9 @@ def request_once(url: str, method: str, policy: CheckPolicy, throttle: HostThrot
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
-        raise FetchFailed(f"not a valid URL: {url}"[:300]) from exc
+        raise FetchFailed(f"not a valid URL: {url}"[:300], kind="URL") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchFailed(f"not an http(s) URL: {url}"[:300])
+        raise FetchFailed(f"not an http(s) URL: {url}"[:300], kind="URL")
     host = parts.hostname
     address = resolve(host, port, policy)
     throttle.wait(host)
@@ -153,7 +232,11 @@ def request_once(url: str, method: str, policy: CheckPolicy, throttle: HostThrot
             response.read(1024)
         return response.status, response.getheader("Location")
     except (OSError, http.client.HTTPException, ValueError) as exc:
-        raise FetchFailed(_describe(exc)) from exc
+        raise FetchFailed(
+            _describe(exc),
+            kind=_kind(exc),
+            checker_side=isinstance(exc, OSError) and exc.errno in NO_ROUTE,
+        ) from exc
     finally:
         conn.close()
 
@@ -162,6 +245,12 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, TimeoutError | socket.timeout):
         return "timed out"
     return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def _kind(exc: Exception) -> str:
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return "timed out"
+    return type(exc).__name__
 
 
 def head_then_get(url: str, policy: CheckPolicy, throttle: HostThrottle):
@@ -191,16 +280,25 @@ def _follow(url: str, policy: CheckPolicy, throttle: HostThrottle) -> CheckResul
         except FetchRefused as exc:
             return CheckResult(final_url=current, error=str(exc), refused=True)
         except FetchFailed as exc:
-            return CheckResult(final_url=current, error=str(exc))
+            return CheckResult(
+                final_url=current,
+                error=str(exc),
+                internal_error=exc.checker_side,
+                kind=exc.kind,
+            )
         if status not in REDIRECT_STATUSES or not location:
             return CheckResult(status=status, final_url=current)
         current = urljoin(current, location.strip())
         if urlsplit(current).scheme not in ("http", "https"):
             return CheckResult(
-                status=status, final_url=current, error="redirect to a non-web URL"
+                status=status,
+                final_url=current,
+                error="redirect to a non-web URL",
+                kind="redirect",
             )
     return CheckResult(
         status=status,
         final_url=current,
         error=f"more than {policy.max_redirects} redirects",
+        kind="redirect",
     )

@@ -424,6 +424,33 @@ SOURCE_LINK_CHECK_USER_AGENT = os.environ.get(
 SOURCE_LINK_CHECK_ALLOWED_NETWORKS = env_list("SOURCE_LINK_CHECK_ALLOWED_NETWORKS")
 ARCHIVER_ENDPOINT = os.environ.get("ARCHIVER_ENDPOINT", "").strip()
 ARCHIVER_TIMEOUT = env_float("ARCHIVER_TIMEOUT", 30)
+# An approved link's archive is requested this many times before it is recorded
+# as failed (docs/source-links.md).
+ARCHIVER_ATTEMPTS = env_int("ARCHIVER_ATTEMPTS", 5)
+
+# --- Task queue (docs/deploy.md "Task queue") ---------------------------------
+# With a broker, tasks go to Celery workers. Without one, they run after commit in
+# a few threads of the process that queued them (articles/dispatch.py). The broker
+# does not default to REDIS_URL: a site with a Redis cache but no worker would
+# queue tasks that nothing runs.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+# Retries after an outside server failed: a random wait of up to
+# TASK_RETRY_BACKOFF * 2**retry seconds, never more than TASK_RETRY_BACKOFF_MAX.
+TASK_RETRY_BACKOFF = env_float("TASK_RETRY_BACKOFF", 30)
+TASK_RETRY_BACKOFF_MAX = env_float("TASK_RETRY_BACKOFF_MAX", 3600)
+# Beat runs check_source_links this often; each run checks only the links not
+# checked for SOURCE_LINK_CHECK_INTERVAL_HOURS.
+SOURCE_LINK_CHECK_EVERY_SECONDS = env_float("SOURCE_LINK_CHECK_EVERY_SECONDS", 3600)
+CELERY_BEAT_SCHEDULE = {
+    "check-source-links": {
+        "task": "articles.check_source_links",
+        "schedule": SOURCE_LINK_CHECK_EVERY_SECONDS,
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PORTS = range(8050, 8060)
 SLOW_SECONDS = 2.0
+# The archiver at /archive/ takes this long for a URL with "slow" in it.
+SLOW_ARCHIVE_SECONDS = 4.0
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -51,6 +53,13 @@ class Handler(BaseHTTPRequestHandler):
             return 429, {}
         if path.startswith("/save/"):
             return 302, {"Location": "/web/20260101000000/" + path[len("/save/") :]}
+        if path.startswith("/archive/"):
+            # An archiver whose answer depends on the URL it is asked to save.
+            if "failing" in path:
+                return 503, {}
+            if "slow" in path:
+                time.sleep(SLOW_ARCHIVE_SECONDS)
+            return 302, {"Location": "/web/2026/" + path[len("/archive/") :]}
         return 404, {}
 
     def respond(self):

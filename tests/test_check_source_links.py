@@ -1,9 +1,15 @@
 """check_source_links against real HTTP servers on 127.0.0.1."""
 
 import datetime
+import os
+import shutil
+import socket
+import subprocess
+import sys
 import threading
 import uuid
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +22,7 @@ from articles.services import source_links_claim
 from articles.signals import content_changed
 
 from .factories import SourceLinkFactory
+from .servers import MANAGE_SECONDS, ROOT, manage, require, shell_json, site_env
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +261,147 @@ def test_two_runs_at_once_never_check_a_link_twice(http_server, checker_settings
     assert sum(checked) == len(links)
     assert all(count > 0 for count in checked), checked
     assert not SourceLink.objects.filter(last_checked_at__isnull=True).exists()
+
+
+def closed_port(host: str) -> int:
+    """A port on host where nothing listens: connections to it are refused."""
+    with socket.create_server((host, 0)) as listener:
+        return listener.getsockname()[1]
+
+
+def unreachable_links(count: int):
+    """Links to count hosts of 127.0.0.0/8 that all refuse connections alike."""
+    hosts = [f"127.0.0.{n}" for n in range(2, 2 + count)]
+    return [SourceLinkFactory(url=f"http://{h}:{closed_port(h)}/a") for h in hosts]
+
+
+class TestCheckerSideFailures:
+    """A failure on the checker's side says nothing about the links."""
+
+    @pytest.fixture
+    def loopback_settings(self, checker_settings):
+        checker_settings.SOURCE_LINK_CHECK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+        return checker_settings
+
+    def test_a_run_where_every_host_fails_alike_flags_nothing(self, loopback_settings):
+        links = unreachable_links(3)
+        for _run in range(3):
+            output = run_checker()
+            make_due(*links)
+        assert "Inconclusive run, nothing flagged: every one of 3 hosts" in output
+        assert "(ConnectionRefusedError)" in output
+        assert "3 inconclusive" in output
+        for link in links:
+            link.refresh_from_db()
+            assert (link.consecutive_failures, link.is_broken) == (0, False)
+            assert "Connection refused" in link.last_check_error
+
+    def test_failures_on_a_working_run_still_count(
+        self, http_server, loopback_settings
+    ):
+        """A host that refuses, or answers 404, fails when others answer."""
+        (refusing,) = unreachable_links(1)
+        missing = link_to(http_server, "/missing")
+        link_to(http_server, "/ok")
+        for _run in range(2):
+            output = run_checker()
+            make_due(*SourceLink.objects.all())
+        assert "Inconclusive" not in output
+        for link in (refusing, missing):
+            link.refresh_from_db()
+            assert (link.consecutive_failures, link.is_broken) == (2, True)
+
+    def test_failures_on_one_host_alone_still_count(self, loopback_settings):
+        links = [
+            SourceLinkFactory(url=f"http://127.0.0.2:{closed_port('127.0.0.2')}/{n}")
+            for n in range(2)
+        ]
+        assert "2 failed" in run_checker()
+        for link in links:
+            link.refresh_from_db()
+            assert link.consecutive_failures == 1
+
+    def test_a_run_with_different_failures_counts_them(
+        self, http_server, loopback_settings
+    ):
+        """Failing in different ways shows the network answered: both count."""
+        (refusing,) = unreachable_links(1)
+        missing = link_to(http_server, "/missing")
+        assert "2 failed" in run_checker()
+        refusing.refresh_from_db()
+        missing.refresh_from_db()
+        assert refusing.consecutive_failures == missing.consecutive_failures == 1
+
+
+NAMESPACE = f"gbanews-nodns-{os.getpid()}"
+
+
+@pytest.fixture
+def namespace_without_a_resolver():
+    """A network namespace whose resolver does not answer, as on a cut-off machine.
+
+    `ip netns exec` mounts /etc/netns/NAME/resolv.conf over /etc/resolv.conf. It
+    names a nameserver on the namespace's own loopback, where nothing listens:
+    every lookup fails with "Temporary failure in name resolution", and nothing
+    leaves the namespace, which has no other interface.
+    """
+    require(shutil.which("ip"), "ip", "apt-get install iproute2")
+    if os.geteuid() != 0:
+        pytest.skip("network namespaces need root")
+    config = Path("/etc/netns") / NAMESPACE
+    subprocess.run(["ip", "netns", "add", NAMESPACE], check=True)
+    try:
+        config.mkdir(parents=True, exist_ok=True)
+        (config / "resolv.conf").write_text(
+            "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n"
+        )
+        subprocess.run(
+            ["ip", "netns", "exec", NAMESPACE, "ip", "link", "set", "lo", "up"],
+            check=True,
+        )
+        yield ["ip", "netns", "exec", NAMESPACE]
+    finally:
+        subprocess.run(["ip", "netns", "delete", NAMESPACE], check=False)
+        shutil.rmtree(config, ignore_errors=True)
+
+
+def test_a_resolver_that_fails_unlinks_nothing(namespace_without_a_resolver, tmp_path):
+    """Three runs without DNS flag no demo link; the page keeps "Read more on"."""
+    # A SQLite file, whatever the suite runs on: the namespace reaches no server.
+    env = site_env("sqlite:///" + str(tmp_path / "site.sqlite3"), tmp_path / "static")
+    env.update(
+        # Static files from the finders: the page renders without collectstatic.
+        DJANGO_DEBUG="1",
+        SOURCE_LINK_CHECK_INTERVAL_HOURS="0",
+        SOURCE_LINK_CHECK_HOST_INTERVAL="0",
+    )
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_demo")
+    for _run in range(3):
+        result = subprocess.run(
+            [*namespace_without_a_resolver, sys.executable, "manage.py"]
+            + ["check_source_links"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=MANAGE_SECONDS,
+            check=True,
+        )
+    assert "Temporary failure in name resolution" in result.stdout
+    assert " 0 failed, 0 broken," in result.stdout
+    state = shell_json(
+        env,
+        "import json\n"
+        "from django.test import Client\n"
+        "from articles.models import SourceLink\n"
+        "links = SourceLink.objects.approved()\n"
+        "page = Client().get('/category/innovation/', HTTP_HOST='localhost')\n"
+        "print(json.dumps([links.count(), links.filter(is_broken=True).count(),\n"
+        "    sum(links.values_list('consecutive_failures', flat=True)),\n"
+        "    page.status_code, page.content.decode()]))",
+    )
+    checked, broken, failures, status, html = state
+    assert checked > 0
+    assert (broken, failures, status) == (0, 0, 200)
+    assert 'Read more on <span class="source-name">Caixin</span>' in html

@@ -14,8 +14,15 @@ pytestmark = pytest.mark.django_db
 def test_history_is_linear():
     loader = MigrationLoader(connection)
     names = sorted(name for app, name in loader.disk_migrations if app == "articles")
-    assert names == ["0001_initial", "0002_search_and_stamps", "0003_role_groups"]
-    assert loader.graph.leaf_nodes("articles") == [("articles", "0003_role_groups")]
+    assert names == [
+        "0001_initial",
+        "0002_search_and_stamps",
+        "0003_role_groups",
+        "0004_source_link_archive_status",
+    ]
+    assert loader.graph.leaf_nodes("articles") == [
+        ("articles", "0004_source_link_archive_status")
+    ]
     for name in names:
         migration = loader.disk_migrations[("articles", name)]
         local = [dep for dep in migration.dependencies if dep[0] == "articles"]

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles.dispatch import wait_for_pending
 from articles.models import AuditEntry, SourceLink, SourceLinkDecision
 from articles.services import (
     ModerationRefused,
@@ -295,39 +296,39 @@ def test_reject_service_needs_a_reason_and_rejected_links_can_be_approved(modera
     assert actions == [("rejected", "Wrong story"), ("approved", "")]
 
 
-def test_approval_asks_the_archiver_for_a_copy(
-    settings, moderator, http_server, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_approval_asks_the_archiver_for_a_copy(settings, moderator, http_server):
     settings.ARCHIVER_ENDPOINT = http_server.base + "/save/"
     settings.ARCHIVER_TIMEOUT = 5
     link = pending_link(url="https://news.example.com/robots")
     kept = pending_link(
         url="https://news.example.com/kept", archive_url="https://archive.example/kept"
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        source_links_approve(
-            links=SourceLink.objects.filter(pk__in=[link.pk, kept.pk]), actor=moderator
-        )
+    source_links_approve(
+        links=SourceLink.objects.filter(pk__in=[link.pk, kept.pk]), actor=moderator
+    )
+    assert wait_for_pending(10)
     link.refresh_from_db()
     kept.refresh_from_db()
     assert link.archive_url == (
         http_server.base + "/web/20260101000000/https://news.example.com/robots"
     )
+    assert (link.archive_status, link.archive_attempts) == ("archived", 1)
     assert kept.archive_url == "https://archive.example/kept"
+    assert kept.archive_status == ""
     assert [hit[1] for hit in http_server.hits] == [
         "/save/https://news.example.com/robots"
     ]
 
 
-def test_no_archiver_no_request(
-    settings, moderator, http_server, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_no_archiver_no_request(settings, moderator, http_server):
     settings.ARCHIVER_ENDPOINT = ""
     link = pending_link()
-    with django_capture_on_commit_callbacks(execute=True):
-        source_link_approve(link=link, actor=moderator)
+    source_link_approve(link=link, actor=moderator)
+    assert wait_for_pending(10)
     link.refresh_from_db()
-    assert link.archive_url == ""
+    assert (link.archive_url, link.archive_status) == ("", "")
     assert http_server.hits == []
 
 

@@ -9,7 +9,7 @@ from ..services import source_link_save
 from ..urls_hygiene import normalise_url
 from .mixins import HttpsURLMixin
 
-LINK_READONLY = ["status", "rejection_reason", "health"]
+LINK_READONLY = ["status", "rejection_reason", "health", "archive"]
 
 STORED_URL_REFUSED = _(
     "This link's URL was stored before the current URL rules, which refuse it: "
@@ -52,6 +52,20 @@ class LinkHealthMixin:
             }
         return _("OK (%(code)s)") % {"code": code}
 
+    @admin.display(description=_("archive"))
+    def archive(self, link):
+        """The archiver's last word on the link: queued, archived or failed, and why."""
+        status = link.get_archive_status_display()
+        if link.archive_status == SourceLink.ArchiveStatus.NONE:
+            return "—"
+        if not link.archive_error:
+            return status
+        return _("%(status)s after %(n)s attempt(s): %(error)s") % {
+            "status": status,
+            "n": link.archive_attempts,
+            "error": link.archive_error,
+        }
+
 
 class SourceLinkFormSet(BaseInlineFormSet):
     def get_unique_error_message(self, unique_check):
@@ -77,8 +91,16 @@ class SourceLinkInline(LinkHealthMixin, HttpsURLMixin, admin.TabularInline):
 @admin.register(SourceLink)
 class SourceLinkAdmin(LinkHealthMixin, HttpsURLMixin, admin.ModelAdmin):
     form = SourceLinkForm
-    list_display = ["url", "article", "source", "language", "status", "health"]
-    list_filter = ["status", "is_broken", "source"]
+    list_display = [
+        "url",
+        "article",
+        "source",
+        "language",
+        "status",
+        "health",
+        "archive",
+    ]
+    list_filter = ["status", "is_broken", "archive_status", "source"]
     list_select_related = ["article", "source", "language"]
     search_fields = ["url", "article__title", "source__name"]
     autocomplete_fields = ["article", "source"]

@@ -103,6 +103,7 @@ class SourceLinkModerationAdmin(LinkHealthMixin, admin.ModelAdmin):
         "status",
         "submitted_by",
         "health",
+        "archive",
         "moderated_by",
         "created_at",
     ]
@@ -132,6 +133,8 @@ class SourceLinkModerationAdmin(LinkHealthMixin, admin.ModelAdmin):
         "last_checked_at",
         "final_url",
         "last_check_error",
+        "archive",
+        "archive_attempted_at",
         "archive_url",
     ]
     readonly_fields = [name for name in fields if name != "archive_url"]

@@ -43,6 +43,12 @@ class SourceLink(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
+    class ArchiveStatus(models.TextChoices):
+        NONE = "", _("not requested")
+        QUEUED = "queued", _("queued")
+        ARCHIVED = "archived", _("archived")
+        FAILED = "failed", _("failed")
+
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="source_links"
     )
@@ -85,6 +91,16 @@ class SourceLink(models.Model):
         strip_tracking=False,
         help_text=_("An archived copy, shown to readers if the link breaks."),
     )
+    archive_status = models.CharField(
+        max_length=10,
+        choices=ArchiveStatus.choices,
+        default=ArchiveStatus.NONE,
+        blank=True,
+        editable=False,
+    )
+    archive_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    archive_attempted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archive_error = models.CharField(max_length=300, blank=True, editable=False)
     last_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     http_status = models.PositiveSmallIntegerField(
         _("HTTP status"), null=True, blank=True, editable=False

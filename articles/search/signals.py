@@ -3,9 +3,10 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from taggit.models import Tag
 
+from ..dispatch import REBUILD_SEARCH_INDEX, enqueue
 from ..models import Article, Source, SourceLink
 from ..signals import content_changed
-from . import index_articles, rebuild_index, remove_articles
+from . import index_articles, remove_articles
 
 
 def _article_saved(sender, instance, raw=False, **kwargs):
@@ -45,7 +46,8 @@ def _tag_saved(sender, instance, raw=False, **kwargs):
 
 def _content_changed(sender, articles=None, **kwargs):
     if articles is None:
-        rebuild_index()
+        # Every article: a task, not the request that changed them.
+        enqueue(REBUILD_SEARCH_INDEX)
     else:
         index_articles(articles)
 

@@ -2,16 +2,17 @@
 
 from .audit import audit_record, audit_records
 from .demo import demo_load
+from .link_checks import source_links_check
 from .link_health import source_link_record_check, source_links_claim
 from .links import (
     ModerationRefused,
     ModerationResult,
     source_link_approve,
+    source_link_archive,
     source_link_reject,
     source_link_save,
     source_links_approve,
     source_links_approve_imported,
-    source_links_archive,
     source_links_reject,
 )
 from .preview import preview_link_create, preview_link_open, preview_link_revoke
@@ -45,12 +46,13 @@ __all__ = [
     "preview_link_open",
     "preview_link_revoke",
     "source_link_approve",
+    "source_link_archive",
     "source_link_record_check",
     "source_link_reject",
     "source_link_save",
     "source_links_approve",
     "source_links_approve_imported",
-    "source_links_archive",
+    "source_links_check",
     "source_links_claim",
     "source_links_reject",
 ]

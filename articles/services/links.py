@@ -2,6 +2,7 @@
 
 Every decision on a link, a moderator's or the trusted-source rule's, is written
 by ``_decide``: the link's status, a ``SourceLinkDecision`` and an audit entry.
+Archiving runs as a task, one per link, after the approval commits.
 """
 
 import logging
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..archiver import ArchiveFailed, request_archive
+from ..dispatch import ARCHIVE_SOURCE_LINK, enqueue
 from ..models import AuditEntry, DeniedDomain, SourceLink, SourceLinkDecision
 from ..signals import content_changed
 from ..urls_hygiene import host_matches
@@ -164,9 +166,19 @@ def source_links_approve(*, links: QuerySet, actor) -> ModerationResult:
     if result.changed:
         _decide(links=result.changed, actor=actor, status=SourceLink.Status.APPROVED)
         if settings.ARCHIVER_ENDPOINT:
-            ids = [link.pk for link in result.changed if not link.archive_url]
-            transaction.on_commit(lambda: source_links_archive(link_ids=ids))
+            _queue_archiving([link for link in result.changed if not link.archive_url])
     return result
+
+
+def _queue_archiving(links: list[SourceLink]) -> None:
+    """Mark links queued for archiving; one task each, so a slow one holds no other."""
+    SourceLink.objects.filter(pk__in=[link.pk for link in links]).update(
+        archive_status=SourceLink.ArchiveStatus.QUEUED,
+        archive_attempts=0,
+        archive_error="",
+    )
+    for link in links:
+        enqueue(ARCHIVE_SOURCE_LINK, link_id=link.pk)
 
 
 @transaction.atomic
@@ -212,21 +224,56 @@ def source_link_reject(*, link: SourceLink, actor, reason: str) -> SourceLink:
     return _single(result, link)
 
 
-def source_links_archive(*, link_ids: list[int]) -> int:
-    """Fill archive_url from the archiver for links that have none; return how many."""
-    filled = 0
-    for link in SourceLink.objects.filter(pk__in=link_ids, archive_url=""):
-        try:
-            archive_url = request_archive(
-                link.url,
-                endpoint=settings.ARCHIVER_ENDPOINT,
-                timeout=settings.ARCHIVER_TIMEOUT,
-                user_agent=settings.SOURCE_LINK_CHECK_USER_AGENT,
-            )
-        except ArchiveFailed as exc:
-            logger.warning("Archiving %s failed: %s", link.url, exc)
-            continue
-        filled += SourceLink.objects.filter(pk=link.pk, archive_url="").update(
-            archive_url=archive_url
+def source_link_archive(*, link_id: int) -> str:
+    """Ask the archiver for a copy of a queued link; return the outcome.
+
+    Outcomes: "archived", "failed" (the last attempt failed) or "skipped" (not
+    queued, or already archived). While attempts remain, a failure is recorded
+    and ArchiveFailed raised, so that the task is retried.
+    """
+    link = SourceLink.objects.filter(
+        pk=link_id, archive_url="", archive_status=SourceLink.ArchiveStatus.QUEUED
+    ).first()
+    if link is None or not settings.ARCHIVER_ENDPOINT:
+        return "skipped"
+    attempt, now = link.archive_attempts + 1, timezone.now()
+    queued = SourceLink.objects.filter(
+        pk=link.pk, archive_url="", archive_status=SourceLink.ArchiveStatus.QUEUED
+    )
+    try:
+        archive_url = request_archive(
+            link.url,
+            endpoint=settings.ARCHIVER_ENDPOINT,
+            timeout=settings.ARCHIVER_TIMEOUT,
+            user_agent=settings.SOURCE_LINK_CHECK_USER_AGENT,
         )
-    return filled
+    except ArchiveFailed as exc:
+        final = attempt >= settings.ARCHIVER_ATTEMPTS
+        queued.update(
+            archive_attempts=attempt,
+            archive_attempted_at=now,
+            archive_error=str(exc)[:300],
+            archive_status=(
+                SourceLink.ArchiveStatus.FAILED
+                if final
+                else SourceLink.ArchiveStatus.QUEUED
+            ),
+        )
+        if final:
+            logger.error(
+                "Archiving %s failed after %d attempts: %s", link.url, attempt, exc
+            )
+            return "failed"
+        logger.warning("Archiving %s failed (attempt %d): %s", link.url, attempt, exc)
+        raise
+    if not queued.update(
+        archive_url=archive_url,
+        archive_attempts=attempt,
+        archive_attempted_at=now,
+        archive_error="",
+        archive_status=SourceLink.ArchiveStatus.ARCHIVED,
+    ):
+        return "skipped"
+    # Readers of a broken link are sent to the copy.
+    content_changed.send(sender=SourceLink, articles=[link.article_id])
+    return "archived"

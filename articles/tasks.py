@@ -1,0 +1,44 @@
+"""Celery tasks: thin wrappers of services, queued with articles.dispatch.enqueue.
+
+A worker runs them with a broker; without one, dispatch runs them in this
+process's threads. Either way a failure of an outside server is retried after an
+exponential backoff with jitter (dispatch.retry_later).
+"""
+
+import logging
+
+from celery import shared_task
+
+from .archiver import ArchiveFailed
+from .dispatch import (
+    ARCHIVE_SOURCE_LINK,
+    CHECK_SOURCE_LINKS,
+    REBUILD_SEARCH_INDEX,
+    retry_later,
+)
+from .search import rebuild_index
+from .services import source_link_archive, source_links_check
+
+logger = logging.getLogger(__name__)
+
+
+# Safe to run twice (acks_late: a worker lost mid-task leaves it to another): only a
+# link still queued and without a copy is archived. The service gives up after
+# ARCHIVER_ATTEMPTS and records it, so Celery's own limit is off.
+@shared_task(bind=True, name=ARCHIVE_SOURCE_LINK, acks_late=True, max_retries=None)
+def archive_source_link(self, link_id: int) -> str:
+    try:
+        return source_link_archive(link_id=link_id)
+    except ArchiveFailed as exc:
+        raise retry_later(self, exc) from exc
+
+
+# Not acks_late: a run lost with its worker is made up by the next scheduled one.
+@shared_task(name=CHECK_SOURCE_LINKS)
+def check_source_links() -> str:
+    return source_links_check().summary()
+
+
+@shared_task(name=REBUILD_SEARCH_INDEX, acks_late=True)
+def rebuild_search_index() -> int:
+    return rebuild_index()

@@ -1,0 +1,14 @@
+"""The Celery app: tasks in articles/tasks.py, configured by the CELERY_* settings.
+
+Workers start with ``celery -A gbanews worker``; see docs/deploy.md "Task queue".
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gbanews.settings")
+
+app = Celery("gbanews")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

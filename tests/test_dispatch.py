@@ -1,0 +1,91 @@
+"""Tasks without a broker: run after commit in the process's own threads."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from articles.dispatch import wait_for_pending
+from articles.models import SourceLink
+
+from .factories import SourceLinkFactory
+from .localhttp import SLOW_ARCHIVE_SECONDS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+QUEUE = reverse("admin:articles_sourcelinkmoderation_changelist")
+
+
+@pytest.fixture
+def archiver_settings(settings, http_server):
+    settings.CELERY_BROKER_URL = ""
+    settings.ARCHIVER_ENDPOINT = http_server.base + "/archive/"
+    settings.ARCHIVER_TIMEOUT = 10
+    settings.ARCHIVER_ATTEMPTS = 3
+    settings.TASK_RETRY_BACKOFF = 0.1
+    return settings
+
+
+def test_approval_returns_before_the_archiver_answers(
+    client, editor, archiver_settings, http_server
+):
+    link = SourceLinkFactory(
+        url="https://news.example.com/slow", status=SourceLink.Status.PENDING
+    )
+    client.force_login(editor)
+    started = time.monotonic()
+    response = client.post(
+        QUEUE, {"action": "approve_selected", "_selected_action": [link.pk]}
+    )
+    took = time.monotonic() - started
+    assert response.status_code == 302
+    assert took < SLOW_ARCHIVE_SECONDS / 2, f"the approval took {took:.2f} s"
+    link.refresh_from_db()
+    assert (link.status, link.archive_status) == ("approved", "queued")
+    assert wait_for_pending(SLOW_ARCHIVE_SECONDS + 10)
+    link.refresh_from_db()
+    assert link.archive_url == (
+        http_server.base + "/web/2026/https://news.example.com/slow"
+    )
+    assert (link.archive_status, link.archive_attempts) == ("archived", 1)
+
+
+def test_one_task_per_link_so_a_slow_archive_holds_no_other(
+    client, editor, archiver_settings, http_server
+):
+    slow, quick = (
+        SourceLinkFactory(url=url, status=SourceLink.Status.PENDING)
+        for url in ("https://a.example/slow", "https://b.example/quick")
+    )
+    client.force_login(editor)
+    client.post(
+        QUEUE,
+        {"action": "approve_selected", "_selected_action": [slow.pk, quick.pk]},
+    )
+    deadline = time.monotonic() + SLOW_ARCHIVE_SECONDS - 1
+    while time.monotonic() < deadline:
+        quick.refresh_from_db()
+        if quick.archive_status == "archived":
+            break
+        time.sleep(0.05)
+    slow.refresh_from_db()
+    assert (quick.archive_status, slow.archive_status) == ("archived", "queued")
+    assert wait_for_pending(SLOW_ARCHIVE_SECONDS + 10)
+
+
+def test_failing_archiver_is_retried_then_recorded_as_failed(
+    client, editor, archiver_settings, http_server
+):
+    link = SourceLinkFactory(
+        url="https://news.example.com/failing", status=SourceLink.Status.PENDING
+    )
+    client.force_login(editor)
+    client.post(QUEUE, {"action": "approve_selected", "_selected_action": [link.pk]})
+    assert wait_for_pending(20)
+    link.refresh_from_db()
+    assert (link.archive_status, link.archive_attempts) == ("failed", 3)
+    assert link.archive_error == "no archived copy (HTTP 503)"
+    saves = [hit for hit in http_server.hits if hit[1].startswith("/archive/")]
+    assert len(saves) == 3
+    page = client.get(reverse("admin:articles_sourcelink_changelist")).content
+    assert b"failed after 3 attempt(s): no archived copy (HTTP 503)" in page
