@@ -31,6 +31,7 @@ from .servers import (
     shell_json,
     site_env,
 )
+from .worker import broker_url, require_broker, running_worker
 
 pytestmark = pytest.mark.fleet
 
@@ -110,6 +111,9 @@ def fleet(tmp_path_factory):
         bucket = stack.enter_context(seaweedfs(tmp_path / "s3"))
         env = site_env(database_url, tmp_path / "static", redis_url)
         env.update(bucket.env())
+        broker = broker_url()
+        require_broker(broker)
+        env["CELERY_BROKER_URL"] = broker
         # Plain HTTP on 127.0.0.1, no TLS proxy in front: cookies without Secure.
         env.update(
             ARCHIVER_ENDPOINT=endpoint, ARCHIVER_TIMEOUT="30", DJANGO_SECURE_COOKIES="0"
@@ -118,6 +122,7 @@ def fleet(tmp_path_factory):
         manage(env, "collectstatic", "--noinput", "-v0")
         manage(env, "load_demo", "-v0")
         ids = shell_json(env, ACCOUNTS)
+        stack.enter_context(running_worker(env, tmp_path / "worker.log", beat=True))
         servers = []
         for name in ("a", "b"):
             server = Server(env, tmp_path / f"gunicorn-{name}.log")
