@@ -20,11 +20,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models.signals import post_delete
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from .dispatch import DELETE_MEDIA, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -291,13 +292,16 @@ def stored_names(meta: dict) -> list[str]:
     ]
 
 
-def delete_files(names, storage=default_storage) -> None:
-    """Delete each file; one that cannot be deleted is logged and the rest still go."""
+def delete_files(names, storage=default_storage) -> list[str]:
+    """Delete each file; return those that could not be deleted (each is logged)."""
+    failed = []
     for name in dict.fromkeys(names):
         try:
             storage.delete(name)
         except Exception:
             logger.exception("Could not delete the stored file %s", name)
+            failed.append(name)
+    return failed
 
 
 def new_files(article, previous_meta) -> list[str]:
@@ -411,8 +415,7 @@ def _delete_article_files(sender, instance, **kwargs):
     if instance.image and instance.image.name not in names:
         names.append(instance.image.name)
     if names:
-        storage = instance.image.storage
-        transaction.on_commit(lambda: delete_files(names, storage), robust=True)
+        enqueue(DELETE_MEDIA, names=names)
 
 
 post_delete.connect(

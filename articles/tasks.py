@@ -8,11 +8,14 @@ exponential backoff with jitter (dispatch.retry_later).
 import logging
 
 from celery import shared_task
+from django.core.files.storage import default_storage
 
+from . import images
 from .archiver import ArchiveFailed
 from .dispatch import (
     ARCHIVE_SOURCE_LINK,
     CHECK_SOURCE_LINKS,
+    DELETE_MEDIA,
     MAKE_RENDITIONS,
     REBUILD_SEARCH_INDEX,
     retry_later,
@@ -57,3 +60,17 @@ def make_renditions(self, article_id: int, image_name: str) -> str:
             logger.error("No renditions for article %s: %s", article_id, exc)
             return "failed"
         raise retry_later(self, exc) from exc
+
+
+class MediaNotDeleted(Exception):
+    pass
+
+
+# Replaced and deleted images' files (an object store's DELETEs), off the request.
+# Deleting a name twice is harmless, so a retry goes over the whole list again.
+@shared_task(bind=True, name=DELETE_MEDIA, acks_late=True, max_retries=5)
+def delete_media(self, names: list[str]) -> int:
+    failed = images.delete_files(names, default_storage)
+    if failed:
+        raise retry_later(self, MediaNotDeleted(f"{len(failed)} file(s) remain"))
+    return len(names)

@@ -281,6 +281,8 @@ def test_clearing_an_image_removes_its_files(
     article.refresh_from_db()
     assert not article.image
     assert article.image_renditions == {}
+    # The files are deleted by a task, off the request.
+    assert wait_for_pending(30)
     assert stored_files(settings) == []
 
 

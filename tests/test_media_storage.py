@@ -396,6 +396,7 @@ def test_replacing_and_clearing_the_image_leave_no_object_behind(
     assert fetch(first_url)[0] == HTTPStatus.NOT_FOUND
     article = change_image(client, article, **{"image-clear": "on"})
     assert not article.image
+    assert wait_for_pending(60)
     assert keys(bucket) == []
 
 

@@ -11,7 +11,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
 from .. import images
-from ..dispatch import MAKE_RENDITIONS, enqueue
+from ..dispatch import DELETE_MEDIA, MAKE_RENDITIONS, enqueue
 from ..sanitize import MarkupTooComplex, clean_html
 from ..text import make_slug, unique_slug
 from ..urls_absolute import reverse_once
@@ -295,10 +295,7 @@ class Article(models.Model):
             # A slug in use again by its article needs no redirect.
             ArticleRedirect.objects.filter(old_slug=self.slug).delete()
         if replaced_files:
-            transaction.on_commit(
-                lambda: images.delete_files(replaced_files, self.image.storage),
-                robust=True,
-            )
+            enqueue(DELETE_MEDIA, names=replaced_files)
         if stored:
             # Renditions are made off the request: several writes to the storage.
             enqueue(MAKE_RENDITIONS, article_id=self.pk, image_name=stored)
