@@ -5,7 +5,7 @@ router and the middleware). A request reads from the replica only when all of th
 holds, and otherwise everything reads from the primary:
 
 - it is a GET or HEAD with no session cookie (no logged-in user), for a page that is
-  neither the admin nor a preview link (``PRIMARY_VIEWS``);
+  neither the admin, a preview link nor `/healthz` (``PRIMARY_VIEWS``);
 - the replica has caught up with the stamps the page cache read on the primary before
   the view: ``site``, ``list:home`` and ``articles``, which every write of content
   replaces (``articles/invalidation.py``). A replica that trails them, or fails, is not
@@ -37,8 +37,8 @@ from articles.models import Stamp
 REPLICA = "replica"
 # Apps whose rows belong to a visitor's own state, which a lagging copy would lose.
 PRIMARY_APPS = frozenset({"sessions", "axes"})
-# Views that show drafts or write on GET.
-PRIMARY_VIEWS = frozenset({"articles:preview"})
+# Views that show drafts or write on GET, and the health check of the primary.
+PRIMARY_VIEWS = frozenset({"articles:preview", "healthz"})
 
 _replica_reads = contextvars.ContextVar("replica_reads", default=False)
 # A replica that fails is skipped for CACHE_RETRY_SECONDS, logged once per outage.

@@ -317,6 +317,7 @@ class TestRouter:
         ("GET", "/", {"sessionid": "x"}, False),
         ("GET", "/admin/login/", {}, False),
         ("GET", "/preview/abc/", {}, False),
+        ("GET", "/healthz", {}, False),
     ],
 )
 def test_only_anonymous_readers_of_public_pages_are_eligible(
