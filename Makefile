@@ -9,7 +9,8 @@ SITE_URL ?= http://$(HOST):$(PORT)
 STAMP := $(VENV)/.installed
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 
-.PHONY: install run worker test test-browser test-nginx lint format check demo clean bench s3-server
+.PHONY: install run worker test test-browser test-nginx lint format check demo clean bench \
+	s3-server replica replica-stop fleet
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,3 +77,14 @@ clean:
 bench: install
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# A streaming read replica of the local PostgreSQL server (deploy/replica.sh), for
+# DATABASE_REPLICA_URL=postgres://postgres@127.0.0.1:$(REPLICA_PORT)/<database>.
+REPLICA_PORT ?= 5433
+REPLICA_DIR ?= /var/tmp/gbanews-replica-$(REPLICA_PORT)
+
+replica:
+	deploy/replica.sh start $(REPLICA_DIR) $(REPLICA_PORT)
+
+replica-stop:
+	deploy/replica.sh stop $(REPLICA_DIR)

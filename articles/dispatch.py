@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 ARCHIVE_SOURCE_LINK = "articles.archive_source_link"
 CHECK_SOURCE_LINKS = "articles.check_source_links"
+DELETE_MEDIA = "articles.delete_media"
 MAKE_RENDITIONS = "articles.make_renditions"
 REBUILD_SEARCH_INDEX = "articles.rebuild_search_index"
 

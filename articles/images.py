@@ -2,11 +2,12 @@
 
 An upload is decoded with Pillow before it is accepted. On save the original is
 re-encoded once with its EXIF orientation applied and every piece of metadata
-(EXIF with GPS, XMP, comments, colour profiles) left behind. Renditions in several
-widths, WebP plus a JPEG or PNG fallback, are made at the same time under names
-derived from the original's name, so pages build their URLs without opening a file.
-A write the storage refuses leaves nothing behind: every file written for the upload
-is removed and ImageNotStored says why.
+(EXIF with GPS, XMP, comments, colour profiles) left behind, and stored with its
+size recorded: pages show it at once. Renditions in several widths, WebP plus a
+JPEG or PNG fallback, are made afterwards by a task (articles.services.renditions)
+under names derived from the original's name, so pages build their URLs without
+opening a file. A write the storage refuses leaves nothing behind: every file
+written for the upload is removed and ImageNotStored says why.
 """
 
 import errno
@@ -19,11 +20,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models.signals import post_delete
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from .dispatch import DELETE_MEDIA, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -252,7 +254,12 @@ def make_renditions(name: str, storage=default_storage, written=None) -> dict:
                     storage.delete(target)
                 if written is not None:
                     written.append(target)
-                storage.save(target, ContentFile(_encode(resized, _FORMAT_OF[ext])))
+                saved = storage.save(
+                    target, ContentFile(_encode(resized, _FORMAT_OF[ext]))
+                )
+                if saved != target:
+                    # Another run wrote the same rendition in between: same pixels.
+                    storage.delete(saved)
     return {
         "name": name,
         "width": width,
@@ -262,6 +269,15 @@ def make_renditions(name: str, storage=default_storage, written=None) -> dict:
         # For feeds' enclosures: a page or feed never asks the storage.
         "bytes": len(data),
     }
+
+
+def original_meta(name: str, width: int, height: int, size: int) -> dict:
+    """What pages need of an original without renditions (yet)."""
+    return {"name": name, "width": width, "height": height, "bytes": size}
+
+
+def has_renditions(meta: dict) -> bool:
+    return bool(meta.get("widths"))
 
 
 def stored_names(meta: dict) -> list[str]:
@@ -276,13 +292,16 @@ def stored_names(meta: dict) -> list[str]:
     ]
 
 
-def delete_files(names, storage=default_storage) -> None:
-    """Delete each file; one that cannot be deleted is logged and the rest still go."""
+def delete_files(names, storage=default_storage) -> list[str]:
+    """Delete each file; return those that could not be deleted (each is logged)."""
+    failed = []
     for name in dict.fromkeys(names):
         try:
             storage.delete(name)
         except Exception:
             logger.exception("Could not delete the stored file %s", name)
+            failed.append(name)
+    return failed
 
 
 def new_files(article, previous_meta) -> list[str]:
@@ -294,10 +313,22 @@ def new_files(article, previous_meta) -> list[str]:
 
 
 def picture(meta: dict, storage=default_storage) -> dict | None:
-    """Return the URLs and sizes a <picture> element needs, or None without data."""
-    if not meta.get("widths"):
+    """Return the URLs and sizes a <picture> element needs, or None without data.
+
+    Until its renditions are recorded, an image is its original alone (empty
+    srcsets): a page never names a rendition that may not exist yet.
+    """
+    if not meta.get("name") or not meta.get("width"):
         return None
     name = meta["name"]
+    if not has_renditions(meta):
+        return {
+            "webp_srcset": "",
+            "srcset": "",
+            "src": storage.url(name),
+            "width": meta["width"],
+            "height": meta["height"],
+        }
     fallback = meta.get("fallback", "jpg")
 
     def srcset(ext):
@@ -315,28 +346,40 @@ def picture(meta: dict, storage=default_storage) -> dict | None:
     }
 
 
-def store_image(article) -> list[str]:
-    """Clean a new upload and make its renditions; return the files it replaces.
+def store_image(article) -> tuple[list[str], str]:
+    """Clean and store a new upload (the original only).
 
-    The caller deletes the returned files once the new state is committed.
+    Return the files it replaces, which the caller deletes once the new state
+    is committed, and the name of the original stored now ("" if none), whose
+    renditions the caller asks for.
     """
     previous = article.image_renditions or {}
     file = article.image
+    stored = ""
     if file and not file._committed:
         article.image, article.image_renditions = _write(article, file)
+        stored = article.image.name
     elif not file:
         article.image_renditions = {}
     if previous.get("name") and previous["name"] != (file.name or ""):
-        return stored_names(previous)
-    return []
+        return stored_names(previous), stored
+    return [], stored
+
+
+def image_changes(article) -> bool:
+    """True if saving article stores a new image or drops the recorded one."""
+    meta = article.image_renditions or {}
+    return (article.image.name or "") != meta.get("name", "")
 
 
 def _write(article, file) -> tuple[str, dict]:
-    """Store a cleaned upload and its renditions; return its name and metadata.
+    """Store a cleaned upload; return its name and metadata.
 
     Raise ImageNotStored if the storage fails, once every file written is gone.
     """
     cleaned = clean_upload(file)
+    with Image.open(io.BytesIO(_read(cleaned))) as image:
+        width, height = image.size
     storage, field = file.storage, file.field
     written = []
     try:
@@ -349,14 +392,13 @@ def _write(article, file) -> tuple[str, dict]:
         stored = storage.save(name, cleaned, max_length=field.max_length)
         # Differs only if another upload took the name in between.
         written[0] = stored
-        meta = make_renditions(stored, storage, written)
     except Exception as error:
         # Any storage's failure, not only the file system's OSError: an object
         # store raises exceptions of its own.
         logger.exception("Could not store the image %s", cleaned.name)
         delete_files(written, storage)
         raise ImageNotStored(_storage_problem(error)) from error
-    return stored, meta
+    return stored, original_meta(stored, width, height, cleaned.size)
 
 
 def _storage_problem(error) -> str:
@@ -373,8 +415,7 @@ def _delete_article_files(sender, instance, **kwargs):
     if instance.image and instance.image.name not in names:
         names.append(instance.image.name)
     if names:
-        storage = instance.image.storage
-        transaction.on_commit(lambda: delete_files(names, storage), robust=True)
+        enqueue(DELETE_MEDIA, names=names)
 
 
 post_delete.connect(

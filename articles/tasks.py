@@ -8,16 +8,21 @@ exponential backoff with jitter (dispatch.retry_later).
 import logging
 
 from celery import shared_task
+from django.core.files.storage import default_storage
 
+from . import images
 from .archiver import ArchiveFailed
 from .dispatch import (
     ARCHIVE_SOURCE_LINK,
     CHECK_SOURCE_LINKS,
+    DELETE_MEDIA,
+    MAKE_RENDITIONS,
     REBUILD_SEARCH_INDEX,
     retry_later,
 )
 from .search import rebuild_index
 from .services import source_link_archive, source_links_check
+from .services.renditions import RenditionsNotMade, article_renditions_make
 
 logger = logging.getLogger(__name__)
 
@@ -42,3 +47,30 @@ def check_source_links() -> str:
 @shared_task(name=REBUILD_SEARCH_INDEX, acks_late=True)
 def rebuild_search_index() -> int:
     return rebuild_index()
+
+
+# Safe to run twice: renditions of one name are remade identical, and recorded only
+# while the article still shows that image. Retried on storage errors.
+@shared_task(bind=True, name=MAKE_RENDITIONS, acks_late=True, max_retries=5)
+def make_renditions(self, article_id: int, image_name: str) -> str:
+    try:
+        return article_renditions_make(article_id=article_id, name=image_name)
+    except RenditionsNotMade as exc:
+        if not exc.retry:
+            logger.error("No renditions for article %s: %s", article_id, exc)
+            return "failed"
+        raise retry_later(self, exc) from exc
+
+
+class MediaNotDeleted(Exception):
+    pass
+
+
+# Replaced and deleted images' files (an object store's DELETEs), off the request.
+# Deleting a name twice is harmless, so a retry goes over the whole list again.
+@shared_task(bind=True, name=DELETE_MEDIA, acks_late=True, max_retries=5)
+def delete_media(self, names: list[str]) -> int:
+    failed = images.delete_files(names, default_storage)
+    if failed:
+        raise retry_later(self, MediaNotDeleted(f"{len(failed)} file(s) remain"))
+    return len(names)

@@ -154,6 +154,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Anonymous readers' pages read from this copy of the database when it has caught
+# up with the primary; everything else uses the primary (gbanews/replica.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASE_ROUTERS = ["gbanews.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("articles.middleware.PageCacheMiddleware") + 1,
+        "gbanews.replica.ReplicaReadsMiddleware",
+    )
 # Readers get 503 with this Retry-After (seconds) while the database is unreachable.
 DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

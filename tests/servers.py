@@ -66,7 +66,7 @@ def site_env(database_url: str, static_root: Path, redis_url: str = "") -> dict:
     env = {
         name: value
         for name, value in os.environ.items()
-        if name not in ("DATABASE_URL", "REDIS_URL")
+        if name not in ("DATABASE_URL", "DATABASE_REPLICA_URL", "REDIS_URL")
         and not name.startswith(("DJANGO_", "GUNICORN_", "PYTEST_"))
     }
     env.update(

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from html import unescape
 from http import HTTPStatus
 from pathlib import Path
@@ -21,7 +22,9 @@ from django.urls import reverse
 from django.utils.html import escape
 from PIL import ExifTags, Image
 
-from articles.images import clean_upload, upload_name
+from articles import images
+from articles.dispatch import wait_for_pending
+from articles.images import upload_name
 from articles.models import Article
 
 from .factories import ArticleFactory, image_bytes, image_upload
@@ -47,6 +50,13 @@ def stored_files(settings):
     return sorted(
         path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()
     )
+
+
+def make_renditions():
+    """Run `manage.py make_renditions`: the task's work, in the test's transaction."""
+    out = io.StringIO()
+    call_command("make_renditions", stdout=out, stderr=out)
+    return out.getvalue()
 
 
 def upload(client, upload_file, alt="A robot arm in a Nanshan lab", url=ADD_URL):
@@ -173,6 +183,16 @@ def test_renditions_have_the_configured_widths_in_webp_and_jpeg(
     upload(client, image_upload(content=image_bytes(1500, 1000, "JPEG")))
     article = Article.objects.get()
     name = article.image.name
+    # The request stored and recorded the original alone.
+    assert stored_files(settings) == [name]
+    assert article.image_renditions == {
+        "name": name,
+        "width": 1500,
+        "height": 1000,
+        "bytes": (settings.MEDIA_ROOT / name).stat().st_size,
+    }
+    make_renditions()
+    article.refresh_from_db()
     assert article.image_renditions["widths"] == [320, 640, 960, 1280]
     for width in (320, 640, 960, 1280):
         for ext, format_ in (("webp", "WEBP"), ("jpg", "JPEG")):
@@ -188,6 +208,7 @@ def test_renditions_are_never_upscaled_and_keep_transparency(client, editor, set
     client.force_login(editor)
     content = image_bytes(500, 400, "PNG", mode="RGBA")
     upload(client, image_upload("chart.png", content))
+    make_renditions()
     article = Article.objects.get()
     assert article.image_renditions["widths"] == [320, 500]
     assert article.image_renditions["fallback"] == "png"
@@ -211,17 +232,17 @@ def test_every_accepted_format_is_stored_and_rendered(
         client, image_upload("pic.img", image_bytes(700, 350, format_, mode=mode))
     )
     assert response.status_code == HTTPStatus.FOUND
+    make_renditions()
     article = Article.objects.get()
     assert article.image_renditions["widths"] == [320, 640, 700]
     assert len(stored_files(settings)) == 1 + 3 * 2
 
 
-def test_replacing_an_image_leaves_no_orphan_files(
-    client, editor, settings, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_replacing_an_image_leaves_no_orphan_files(client, editor, settings):
     client.force_login(editor)
-    with django_capture_on_commit_callbacks(execute=True):
-        upload(client, image_upload("first.jpg", width=700, height=400))
+    upload(client, image_upload("first.jpg", width=700, height=400))
+    assert wait_for_pending(30)
     article = Article.objects.get()
     first = stored_files(settings)
     assert len(first) == 1 + 3 * 2
@@ -229,9 +250,9 @@ def test_replacing_an_image_leaves_no_orphan_files(
     data = article_form(image=image_upload("second.jpg"), image_alt="Second")
     data["categories"] = [c.pk for c in article.categories.all()]
     data["base_version"] = article.version
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(change_url, data)
+    response = client.post(change_url, data)
     assert response.status_code == HTTPStatus.FOUND
+    assert wait_for_pending(30)
     article.refresh_from_db()
     assert "second" in article.image.name
     remaining = stored_files(settings)
@@ -260,16 +281,19 @@ def test_clearing_an_image_removes_its_files(
     article.refresh_from_db()
     assert not article.image
     assert article.image_renditions == {}
+    # The files are deleted by a task, off the request.
+    assert wait_for_pending(30)
     assert stored_files(settings) == []
 
 
 def test_deleting_articles_removes_their_files(
     settings, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        one = ArticleFactory(image=image_upload("one.jpg"), image_alt="One")
-        ArticleFactory(image=image_upload("two.jpg"), image_alt="Two")
-        ArticleFactory()
+    one = ArticleFactory(image=image_upload("one.jpg"), image_alt="One")
+    ArticleFactory(image=image_upload("two.jpg"), image_alt="Two")
+    ArticleFactory()
+    make_renditions()
+    one.refresh_from_db()
     assert len(stored_files(settings)) == 2 * 3
     with django_capture_on_commit_callbacks(execute=True):
         one.delete()
@@ -300,6 +324,7 @@ def test_archive_emits_picture_with_srcset_sizes_and_lazy_loading(
             image=image_upload(f"p{i}.jpg", width=1000, height=500),
             image_alt=f"Photo {i}",
         )
+    make_renditions()
     response = client.get("/category/innovation/")
     html = response.content.decode()
     pictures = re.findall(r"<picture>.*?</picture>", html, re.DOTALL)
@@ -326,6 +351,7 @@ def test_article_page_image_is_eager_with_dimensions(client, settings):
     article = ArticleFactory(
         image=image_upload("wide.jpg", width=2000, height=1000), image_alt="Wide"
     )
+    make_renditions()
     html = client.get(article.get_absolute_url()).content.decode()
     img = re.search(r"<img [^>]+>", html).group(0)
     assert 'loading="eager"' in img
@@ -353,7 +379,29 @@ def test_missing_rendition_files_do_not_break_pages(client, category, settings):
     assert stored_files(settings) == []
 
 
-def test_image_without_renditions_falls_back_to_the_original(client, settings):
+def test_image_without_renditions_shows_the_original_alone(client, category):
+    """Until the task has run, pages name no rendition, only the original."""
+    article = ArticleFactory(
+        categories=[category],
+        image=image_upload(width=300, height=200),
+        image_alt="New",
+    )
+    assert "widths" not in Article.objects.get().image_renditions
+    for url in (article.get_absolute_url(), "/category/innovation/"):
+        html = client.get(url).content.decode()
+        img = re.search(r"<img [^>]*alt=\"New\"[^>]*>", html).group(0)
+        assert f'src="/media/{article.image.name}"' in img
+        assert 'width="300" height="200"' in img
+        assert "renditions/" not in html
+        assert "<picture>" not in html
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert (
+        f'property="og:image" content="https://gba.example.com/media/{article.image.name}"'
+        in html
+    )
+
+
+def test_image_recorded_before_sizes_were_falls_back_to_the_original(client):
     article = ArticleFactory(image=image_upload(), image_alt="Old")
     Article.objects.filter(pk=article.pk).update(image_renditions={})
     html = client.get(article.get_absolute_url()).content.decode()
@@ -380,10 +428,9 @@ def test_archive_query_count_does_not_grow_with_images(client, category, setting
 
 def test_make_renditions_follows_changed_widths(settings):
     article = ArticleFactory(image=image_upload(width=1000, height=500), image_alt="x")
+    make_renditions()
     settings.IMAGE_RENDITION_WIDTHS = [480, 800]
-    out = io.StringIO()
-    call_command("make_renditions", stdout=out)
-    assert "Made the renditions of 1 image(s)." in out.getvalue()
+    assert "Made the renditions of 1 image(s)." in make_renditions()
     article.refresh_from_db()
     assert article.image_renditions["widths"] == [480, 800]
     name = article.image.name
@@ -400,9 +447,9 @@ def test_make_renditions_follows_changed_widths(settings):
 def test_make_renditions_reports_a_missing_original(settings):
     article = ArticleFactory(image=image_upload(), image_alt="x")
     (settings.MEDIA_ROOT / article.image.name).unlink()
-    err = io.StringIO()
-    call_command("make_renditions", stdout=io.StringIO(), stderr=err)
-    assert article.image.name in err.getvalue()
+    out = make_renditions()
+    assert f"the original {article.image.name} is missing or unreadable" in out
+    assert "Made the renditions of 0 image(s)." in out
 
 
 def test_sixteen_bit_greyscale_keeps_its_tones(client, editor, settings):
@@ -552,10 +599,6 @@ def noise_png(width=600, height=400):
     return out.getvalue()
 
 
-def written_size(content):
-    return len(clean_upload(image_upload("x.png", content)))
-
-
 def all_files(root):
     """Every file under root, however it is named or whatever its size."""
     return sorted(str(path) for path in root.rglob("*") if path.is_file())
@@ -586,32 +629,34 @@ def typed(**overrides):
     )
 
 
-@pytest.mark.parametrize(
-    "folder", ["", "renditions"], ids=["media-folder", "renditions-folder"]
-)
-def test_unwritable_media_keeps_the_form_and_saves_nothing(
-    client, editor, settings, folder
-):
-    """Renditions failing after the original was written take the original away."""
+def test_unwritable_media_keeps_the_form_and_saves_nothing(client, editor, settings):
     client.force_login(editor)
     data = typed(image=image_upload("centre.jpg", width=700, height=400))
-    with unwritable(settings.MEDIA_ROOT / folder):
+    with unwritable(settings.MEDIA_ROOT):
         response = client.post(ADD_URL, data)
     assert_form_kept(response, data, "the server may not write to the media storage")
     assert not Article.objects.exists()
     assert all_files(settings.MEDIA_ROOT) == []
 
 
-@pytest.mark.parametrize("fits", [False, True], ids=["original", "renditions"])
-def test_full_disk_keeps_the_form_and_leaves_no_partial_file(
-    client, editor, settings, fits
-):
+def test_unwritable_renditions_folder_keeps_the_original_alone(client, settings):
+    """The task fails (and would be retried); the page keeps showing the original."""
+    article = ArticleFactory(image=image_upload(width=700, height=400), image_alt="x")
+    with unwritable(settings.MEDIA_ROOT / "renditions"):
+        out = make_renditions()
+    assert f"{article.image.name}: [Errno 13] Permission denied" in out
+    assert all_files(settings.MEDIA_ROOT) == [
+        str(settings.MEDIA_ROOT / article.image.name)
+    ]
+    assert "widths" not in Article.objects.get().image_renditions
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'src="/media/{article.image.name}"' in html
+
+
+def test_full_disk_keeps_the_form_and_leaves_no_partial_file(client, editor, settings):
     """The write stops part way (ENOSPC); the truncated file is removed too."""
     content = noise_png()
-    page = 4096
-    size = 16 * page
-    if fits:  # the original fits; its first rendition runs out of space
-        size = -(-written_size(content) // page) * page + 2 * page
+    size = 16 * 4096
     client.force_login(editor)
     data = typed(image=image_upload("centre.png", content))
     with small_disk(settings.MEDIA_ROOT, size):
@@ -664,15 +709,15 @@ class RefusingStorage(FileSystemStorage):
     """Stands in for an object store that fails part way through an upload.
 
     No object store runs here, so this is the one failure the tests fake. The
-    third file saved (the original, one rendition, then another) is half written
-    before the exception.
+    save numbered fail_on is half written before the exception.
     """
 
     saves = 0
+    fail_on = 1
 
     def _save(self, name, content):
         RefusingStorage.saves += 1
-        if RefusingStorage.saves == 3:
+        if RefusingStorage.saves == RefusingStorage.fail_on:
             path = Path(self.path(name))
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content.read()[:100])
@@ -687,11 +732,11 @@ def test_any_storage_exception_keeps_the_form_and_removes_what_was_written(
         **settings.STORAGES,
         "default": {"BACKEND": f"{__name__}.RefusingStorage"},
     }
-    RefusingStorage.saves = 0
+    RefusingStorage.saves, RefusingStorage.fail_on = 0, 1
     client.force_login(editor)
     data = typed(image=image_upload("centre.jpg", width=700, height=400))
     response = client.post(ADD_URL, data)
-    assert RefusingStorage.saves == 3
+    assert RefusingStorage.saves == 1
     assert_form_kept(response, data, "the media storage refused the file")
     assert not Article.objects.exists()
     assert all_files(settings.MEDIA_ROOT) == []
@@ -748,3 +793,151 @@ def test_article_form_checks_the_image_size_before_sending(client, editor, setti
     assert f'data-max-bytes="{3 * 1024 * 1024}"' in image_input
     assert "the limit is 3.0\xa0MB. Choose a smaller one." in unescape(image_input)
     assert "{size}" in image_input
+
+
+# --- Renditions made by the task --------------------------------------------
+
+
+class TaskStorage(FileSystemStorage):
+    """The file system, recording which thread wrote what, with two hooks.
+
+    A task thread waits for ``gate`` before it reads an original, so that a test
+    sees the site before the renditions exist; ``on_rendition`` runs once before
+    the first rendition is written (an editor acting meanwhile).
+    """
+
+    saves: list = []
+    gate = threading.Event()
+    on_rendition = None
+
+    def _open(self, name, mode="rb"):
+        if threading.current_thread().name == "gbanews-tasks":
+            assert TaskStorage.gate.wait(30)
+        return super()._open(name, mode)
+
+    def _save(self, name, content):
+        TaskStorage.saves.append((threading.current_thread().name, name))
+        if name.startswith("renditions/") and TaskStorage.on_rendition:
+            hook, TaskStorage.on_rendition = TaskStorage.on_rendition, None
+            hook()
+        return super()._save(name, content)
+
+
+@pytest.fixture
+def task_storage(settings):
+    settings.CELERY_BROKER_URL = ""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{__name__}.TaskStorage"},
+    }
+    TaskStorage.saves, TaskStorage.on_rendition = [], None
+    TaskStorage.gate = threading.Event()
+    yield TaskStorage
+    TaskStorage.gate.set()
+    assert wait_for_pending(30)
+
+
+def change(client, article, **fields):
+    data = article_form(**fields)
+    data["categories"] = [c.pk for c in article.categories.all()]
+    data["base_version"] = article.version
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert client.post(url, data).status_code == HTTPStatus.FOUND
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_stores_the_original_and_a_task_adds_renditions_to_cached_pages(
+    client, editor, settings, task_storage
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    client.force_login(editor)
+    assert upload(client, image_upload("bay.jpg", width=700, height=400)).status_code
+    article = Article.objects.get()
+    name = article.image.name
+    # The request wrote the original only; the task waits at the gate.
+    assert task_storage.saves == [("MainThread", name)]
+    assert "widths" not in article.image_renditions
+    client.logout()
+    url = article.get_absolute_url()
+    for state in ("miss", "hit"):
+        response = client.get(url)
+        assert response["X-Page-Cache"] == state
+        html = response.content.decode()
+        assert "<picture>" not in html and "renditions/" not in html
+        assert f'src="/media/{name}" width="700" height="400"' in html
+    task_storage.gate.set()
+    assert wait_for_pending(30)
+    renditions = [n for thread, n in task_storage.saves if thread == "gbanews-tasks"]
+    assert len(renditions) == 3 * 2
+    html = client.get(url).content.decode()  # no cache cleared by hand
+    picture = re.search(r"<picture>.*?</picture>", html, re.DOTALL).group(0)
+    srcset = re.search(r'<source type="image/webp" srcset="([^"]+)"', picture)
+    assert srcset_widths(srcset.group(1)) == [320, 640, 700]
+    assert sorted(stored_files(settings)) == sorted([name, *renditions])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_image_replaced_before_the_task_runs_gets_no_stale_renditions(
+    client, editor, settings, task_storage
+):
+    client.force_login(editor)
+    upload(client, image_upload("first.jpg", width=700, height=400))
+    article = Article.objects.get()
+    first = article.image.name
+    change(client, article, image=image_upload("second.jpg"), image_alt="Second")
+    task_storage.gate.set()
+    assert wait_for_pending(30)
+    article.refresh_from_db()
+    second = article.image.name
+    assert "second" in second and article.image_renditions["widths"] == [64]
+    assert not any(first in n for t, n in task_storage.saves if t != "MainThread")
+    assert stored_files(settings) == sorted(
+        [second] + [f"renditions/{second}.64w.{ext}" for ext in ("jpg", "webp")]
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_image_replaced_while_the_task_writes_gets_no_stale_renditions(
+    settings, task_storage
+):
+    """The task made the first image's renditions, but may not record them."""
+    task_storage.gate.set()
+
+    def replace():
+        article = Article.objects.get()
+        article.image = image_upload("second.jpg", width=200, height=100)
+        article.save()
+
+    task_storage.on_rendition = replace
+    ArticleFactory(
+        image=image_upload("first.jpg", width=700, height=400), image_alt="x"
+    )
+    assert wait_for_pending(30)
+    article = Article.objects.get()
+    second = article.image.name
+    written = [n for t, n in task_storage.saves if "first" in n]
+    assert len(written) > 1  # the original and at least one rendition
+    assert article.image_renditions["widths"] == [200]
+    assert stored_files(settings) == sorted(
+        [second] + [f"renditions/{second}.200w.{ext}" for ext in ("jpg", "webp")]
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_storage_error_in_the_task_is_retried(settings):
+    settings.CELERY_BROKER_URL = ""
+    settings.TASK_RETRY_BACKOFF = 0.01
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{__name__}.RefusingStorage"},
+    }
+    # The original is save 1; the task's first try fails on its first rendition.
+    RefusingStorage.saves, RefusingStorage.fail_on = 0, 2
+    article = ArticleFactory(image=image_upload(width=400, height=300), image_alt="x")
+    assert wait_for_pending(30)
+    article.refresh_from_db()
+    assert article.image_renditions["widths"] == [320, 400]
+    assert RefusingStorage.saves == 1 + 1 + 2 * 2
+    assert stored_files(settings) == sorted(
+        images.stored_names(article.image_renditions)
+    )

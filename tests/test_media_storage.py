@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+import threading
 import urllib.request
 from html import unescape
 from http import HTTPStatus
@@ -25,6 +26,7 @@ from PIL import Image
 from storages.backends.s3 import S3Storage
 
 from articles import images
+from articles.dispatch import wait_for_pending
 from articles.models import Article
 
 from .adminforms import article_form_data
@@ -153,6 +155,16 @@ def change_image(client, article, **fields):
     return article
 
 
+class RecordingS3Storage(S3Storage):
+    """The bucket's storage, recording which thread saved each object."""
+
+    saves: list = []
+
+    def _save(self, name, content):
+        RecordingS3Storage.saves.append((threading.current_thread().name, name))
+        return super()._save(name, content)
+
+
 # --- Settings ------------------------------------------------------------------
 
 
@@ -245,13 +257,24 @@ def test_half_configured_bucket_is_refused_at_start(tmp_path, variables, message
 # --- Uploads, pages, replacing and deleting --------------------------------------
 
 
-def test_upload_writes_the_original_and_renditions_as_public_objects(
-    client, editor, bucket
+@pytest.mark.django_db(transaction=True)
+def test_upload_writes_the_original_and_a_task_the_renditions_as_public_objects(
+    client, editor, bucket, settings
 ):
+    settings.CELERY_BROKER_URL = ""
+    recording = copy.deepcopy(settings.STORAGES["default"])
+    recording["BACKEND"] = f"{__name__}.RecordingS3Storage"
+    settings.STORAGES = {**settings.STORAGES, "default": recording}
+    RecordingS3Storage.saves = []
     client.force_login(editor)
     article = publish_with_image(
         client, image_upload("yantian.jpg", width=1500, height=1000)
     )
+    assert wait_for_pending(60)
+    # The editor's request wrote the original; the task wrote the renditions.
+    threads = [thread for thread, _name in RecordingS3Storage.saves]
+    assert threads == ["MainThread"] + ["gbanews-tasks"] * (4 * 2)
+    article.refresh_from_db()
     meta = article.image_renditions
     assert meta["widths"] == [320, 640, 960, 1280]
     assert article.image.name.startswith("articles/")
@@ -300,6 +323,8 @@ def test_pages_and_feeds_carry_bucket_urls_that_serve_the_images(
     article = publish_with_image(
         client, image_upload("crane.png", image_bytes(700, 350, "PNG"))
     )
+    call_command("make_renditions", stdout=io.StringIO())
+    article.refresh_from_db()
     client.logout()
     public = bucket.public_url + "/"
     with requests_to_the_bucket() as sent:
@@ -346,28 +371,32 @@ def test_pages_and_feeds_carry_bucket_urls_that_serve_the_images(
     assert fetch(enclosure.href)[0] == HTTPStatus.OK
 
 
+@pytest.mark.django_db(transaction=True)
 def test_replacing_and_clearing_the_image_leave_no_object_behind(
-    client, editor, bucket, django_capture_on_commit_callbacks
+    client, editor, bucket, settings
 ):
+    settings.CELERY_BROKER_URL = ""
     client.force_login(editor)
-    with django_capture_on_commit_callbacks(execute=True):
-        article = publish_with_image(
-            client, image_upload("first.jpg", width=700, height=400)
-        )
+    article = publish_with_image(
+        client, image_upload("first.jpg", width=700, height=400)
+    )
+    assert wait_for_pending(60)
     first_url = article.image.url
     first = keys(bucket)
     assert len(first) == 1 + 3 * 2
-    with django_capture_on_commit_callbacks(execute=True):
-        article = change_image(
-            client, article, image=image_upload("second.jpg"), image_alt="Second"
-        )
+    article = change_image(
+        client, article, image=image_upload("second.jpg"), image_alt="Second"
+    )
+    assert wait_for_pending(60)
+    article.refresh_from_db()
     assert "second" in article.image.name
+    assert article.image_renditions["widths"] == [64]
     assert keys(bucket) == sorted(images.stored_names(article.image_renditions))
     assert set(keys(bucket)).isdisjoint(first)
     assert fetch(first_url)[0] == HTTPStatus.NOT_FOUND
-    with django_capture_on_commit_callbacks(execute=True):
-        article = change_image(client, article, **{"image-clear": "on"})
+    article = change_image(client, article, **{"image-clear": "on"})
     assert not article.image
+    assert wait_for_pending(60)
     assert keys(bucket) == []
 
 
@@ -375,9 +404,10 @@ def test_purging_an_article_deletes_its_objects(
     client, editor, bucket, django_capture_on_commit_callbacks
 ):
     client.force_login(editor)
-    with django_capture_on_commit_callbacks(execute=True):
-        gone = publish_with_image(client, image_upload("gone.jpg"), title="Gone")
-        kept = publish_with_image(client, image_upload("kept.jpg"), title="Kept")
+    gone = publish_with_image(client, image_upload("gone.jpg"), title="Gone")
+    kept = publish_with_image(client, image_upload("kept.jpg"), title="Kept")
+    call_command("make_renditions", stdout=io.StringIO())
+    kept.refresh_from_db()
 
     def action(name, **extra):
         data = {"action": name, "_selected_action": [gone.pk], **extra}
@@ -396,6 +426,7 @@ def test_make_renditions_on_the_bucket_leaves_no_stale_object(bucket, settings):
     article = ArticleFactory(
         image=image_upload("wide.jpg", width=1000, height=500), image_alt="Wide"
     )
+    call_command("make_renditions", stdout=io.StringIO())
     before = set(keys(bucket))
     settings.IMAGE_RENDITION_WIDTHS = [480, 800]
     out = io.StringIO()
@@ -419,4 +450,4 @@ def test_make_renditions_reports_an_original_missing_from_the_bucket(bucket):
     bucket.client.delete_object(Bucket=bucket.bucket, Key=article.image.name)
     err = io.StringIO()
     call_command("make_renditions", stdout=io.StringIO(), stderr=err)
-    assert article.image.name in err.getvalue()
+    assert f"the original {article.image.name} is missing" in err.getvalue()

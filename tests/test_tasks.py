@@ -11,6 +11,7 @@ import re
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -64,6 +65,7 @@ def site(tmp_path_factory, archiver):
             SOURCE_LINK_CHECK_HOST_INTERVAL="0",
             DJANGO_SECURE_COOKIES="0",
             DJANGO_LOG_LEVEL="INFO",
+            DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
         )
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")
@@ -182,3 +184,36 @@ def test_beat_schedules_the_link_check(site, archiver):
     assert state[4], worker.log()
     assert "articles.check_source_links" in worker.log()
     assert ("HEAD", "/ok/checked-story") in [hit[:2] for hit in archiver.hits]
+
+
+UPLOAD = """
+from django.core.files.base import ContentFile
+from articles.dispatch import wait_for_pending
+from articles.models import Article
+from tests.factories import image_bytes
+article = Article.objects.get(title="Queue")
+article.image = ContentFile(image_bytes(700, 400), name="bay.jpg")
+article.image_alt = "The bay"
+article.save()
+assert wait_for_pending(30)  # handed over to the broker
+print(article.pk)
+"""
+RENDITIONS = """
+import json
+from articles.models import Article
+print(json.dumps(Article.objects.get(title="Queue").image_renditions))
+"""
+
+
+def test_the_worker_makes_the_renditions_of_an_upload(site):
+    env, server, worker = site
+    shell_json(env, UPLOAD)
+    deadline = time.monotonic() + 30
+    while "widths" not in (meta := shell_json(env, RENDITIONS)):
+        assert time.monotonic() < deadline, worker.log()
+        time.sleep(0.5)
+    assert meta["widths"] == [320, 640, 700], worker.log()
+    media = Path(env["DJANGO_MEDIA_ROOT"])
+    made = sorted(p.name for p in (media / "renditions").rglob("*") if p.is_file())
+    assert len(made) == 3 * 2
+    assert "articles.make_renditions" in worker.log()

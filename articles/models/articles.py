@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
 from .. import images
+from ..dispatch import DELETE_MEDIA, MAKE_RENDITIONS, enqueue
 from ..sanitize import MarkupTooComplex, clean_html
 from ..text import make_slug, unique_slug
 from ..urls_absolute import reverse_once
@@ -251,6 +252,8 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    # One transaction: the row lock taken for a changed image lasts until the write.
+    @transaction.atomic(savepoint=False)
     def save(self, *args, **kwargs):
         if self.body != getattr(self, "_cleaned_body", None):
             self.body = clean_html(self.body)
@@ -263,7 +266,16 @@ class Article(models.Model):
             )
         if not self._state.adding:
             self.version += 1
-        replaced_files = images.store_image(self)
+        if not self._state.adding and images.image_changes(self):
+            # The image as committed, locked: renditions that a task recorded
+            # after this instance was read go with the image they belong to.
+            self.image_renditions = (
+                Article.objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("image_renditions", flat=True)
+                .first()
+            ) or {}
+        replaced_files, stored = images.store_image(self)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
@@ -283,10 +295,10 @@ class Article(models.Model):
             # A slug in use again by its article needs no redirect.
             ArticleRedirect.objects.filter(old_slug=self.slug).delete()
         if replaced_files:
-            transaction.on_commit(
-                lambda: images.delete_files(replaced_files, self.image.storage),
-                robust=True,
-            )
+            enqueue(DELETE_MEDIA, names=replaced_files)
+        if stored:
+            # Renditions are made off the request: several writes to the storage.
+            enqueue(MAKE_RENDITIONS, article_id=self.pk, image_name=stored)
 
     def get_absolute_url(self):
         date = timezone.localtime(

@@ -21,7 +21,7 @@ default, reads the database every time.
 import time
 
 from django.conf import settings
-from django.db import connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from .. import shared_cache
 
@@ -35,7 +35,10 @@ class StampQuerySet(models.QuerySet):
         """
         keys = list(keys)
         seconds = settings.STAMP_CACHE_SECONDS
-        if seconds <= 0:
+        # A replica's versions may trail the primary's. They describe the content
+        # read from the same replica, so they are neither taken from nor given to
+        # the versions every process checks against (gbanews/replica.py).
+        if seconds <= 0 or self.db != DEFAULT_DB_ALIAS:
             return self.from_database(keys)
         names = {key: cache_key(key) for key in keys}
         held = shared_cache.get_many(list(names.values()), shared_only=True)

@@ -1,33 +1,31 @@
 from django.core.management.base import BaseCommand
-from PIL import UnidentifiedImageError
 
-from ... import images
 from ...models import Article
+from ...services.renditions import RenditionsNotMade, article_renditions_make
 from ...signals import content_changed
 
 
 class Command(BaseCommand):
     help = (
         "Make the renditions of every featured image again, e.g. after "
-        "IMAGE_RENDITION_WIDTHS changed, and delete the ones no longer used."
+        "IMAGE_RENDITION_WIDTHS changed or a queued task was lost, and delete "
+        "the ones no longer used."
     )
 
     def handle(self, *args, **options):
         updated = []
-        articles = Article.objects.exclude(image="").only("image", "image_renditions")
+        articles = Article.objects.exclude(image="").only("image")
         for article in articles.iterator():
             name = article.image.name
             try:
-                meta = images.make_renditions(name, article.image.storage)
-            except (OSError, UnidentifiedImageError) as exc:
+                outcome = article_renditions_make(
+                    article_id=article.pk, name=name, notify=False
+                )
+            except RenditionsNotMade as exc:
                 self.stderr.write(f"{name}: {exc}")
                 continue
-            Article.objects.filter(pk=article.pk).update(image_renditions=meta)
-            stale = set(images.stored_names(article.image_renditions or {}))
-            images.delete_files(
-                stale - set(images.stored_names(meta)), article.image.storage
-            )
-            updated.append(article.pk)
+            if outcome == "made":
+                updated.append(article.pk)
         if updated:
             content_changed.send(sender=Article, articles=updated)
         count = len(updated)

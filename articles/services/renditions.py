@@ -1,0 +1,75 @@
+"""Renditions of a stored featured image: made off the request, recorded if current.
+
+The one write path of renditions: the task queued on upload
+(articles.tasks.make_renditions) and ``manage.py make_renditions`` both call
+article_renditions_make.
+"""
+
+import logging
+
+from PIL import Image, UnidentifiedImageError
+
+from .. import images
+from ..models import Article
+from ..signals import content_changed
+
+logger = logging.getLogger(__name__)
+
+
+class RenditionsNotMade(Exception):
+    """The renditions of an image could not be made; retry says whether to retry.
+
+    A storage that fails (a time-out, a 503) may answer later; an original that
+    is missing or cannot be decoded will not change.
+    """
+
+    def __init__(self, reason: str, *, retry: bool):
+        super().__init__(reason)
+        self.retry = retry
+
+
+def article_renditions_make(
+    *, article_id: int, name: str = "", notify: bool = True
+) -> str:
+    """Make and record the renditions of the article's image; return the outcome.
+
+    Outcomes: "made", or "skipped" when the article is gone or its image is no
+    longer name (given, the image the task was queued for). The renditions are
+    recorded only if the image is still the one they were made from; otherwise
+    they are deleted, so a replaced image never gets stale ones. Renditions of
+    widths no longer configured are deleted. With notify, content_changed
+    retires the cached pages that showed the original alone.
+    """
+    article = Article.objects.filter(pk=article_id).exclude(image="")
+    article = article.only("image", "image_renditions").first()
+    if article is None or (name and article.image.name != name):
+        return "skipped"
+    name, storage = article.image.name, article.image.storage
+    written: list[str] = []
+    try:
+        meta = images.make_renditions(name, storage, written)
+    except (FileNotFoundError, UnidentifiedImageError, Image.DecompressionBombError):
+        images.delete_files(written, storage)
+        if not _is_current(article_id, name):
+            return "skipped"  # replaced meanwhile; its original is gone with it
+        raise RenditionsNotMade(
+            f"the original {name} is missing or unreadable", retry=False
+        ) from None
+    except Exception as exc:
+        # A storage's own exceptions (an object store's) as well as OSError.
+        images.delete_files(written, storage)
+        raise RenditionsNotMade(f"{name}: {exc}", retry=True) from exc
+    recorded = Article.objects.filter(pk=article_id, image=name)
+    before = recorded.values_list("image_renditions", flat=True).first() or {}
+    if not recorded.update(image_renditions=meta):
+        images.delete_files(images.stored_names(meta)[1:], storage)
+        return "skipped"
+    stale = set(images.stored_names(before)) - set(images.stored_names(meta))
+    images.delete_files(stale, storage)
+    if notify:
+        content_changed.send(sender=Article, articles=[article_id])
+    return "made"
+
+
+def _is_current(article_id: int, name: str) -> bool:
+    return Article.objects.filter(pk=article_id, image=name).exists()
