@@ -41,6 +41,15 @@ worker: $(RUNTIME_STAMP)
 	@test -n "$(CELERY_BROKER_URL)" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/1)."; exit 1; }
 	$(BIN)/python -m celery -A gbanews worker -B --loglevel INFO --schedule $(VENV)/celerybeat-schedule
 
+# Every production part on this machine, driven over HTTP (tests/test_fleet.py):
+# PostgreSQL and a streaming replica, Redis, SeaweedFS, a Celery worker with beat and
+# two gunicorn servers.
+FLEET_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+FLEET_REDIS_URL ?= redis://127.0.0.1:6379/12
+fleet: install
+	DATABASE_URL=$(FLEET_DATABASE_URL) REDIS_URL=$(FLEET_REDIS_URL) \
+		$(BIN)/python -m pytest -m fleet $(PYTEST_ARGS)
+
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
