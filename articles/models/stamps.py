@@ -25,6 +25,10 @@ from django.db import connections, models, transaction
 
 from .. import shared_cache
 
+# Bumped with every other stamp, so its version changes on every write: while it
+# keeps the version a cached page recorded, nothing at all has changed since.
+LATEST = "latest"
+
 
 class StampQuerySet(models.QuerySet):
     def versions(self, keys) -> dict[str, int]:
@@ -76,10 +80,12 @@ class StampQuerySet(models.QuerySet):
         return {key: found.get(key, 0) for key in keys}
 
     def bump(self, keys) -> None:
-        """Give each key a new version: one upsert, sorted so writers lock in order."""
-        keys, now = sorted(set(keys)), time.time_ns()
+        """Give each key, and LATEST, a new version: one upsert, sorted so writers
+        lock in order."""
+        keys, now = set(keys), time.time_ns()
         if not keys:
             return
+        keys = sorted(keys | {LATEST})
         self.bulk_create(
             [Stamp(key=key, version=now) for key in keys],
             update_conflicts=True,
