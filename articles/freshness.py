@@ -9,6 +9,9 @@ tags, sources and languages; ``list:<kind>:<id>`` for which articles an archive 
 (``articles/middleware.py``), rendered entries (``articles/entries.py``), counts and
 related articles, is stored with the versions it was built from and used only while
 they are current: one indexed read per request tells every process on every server.
+Every write also bumps ``latest`` (``articles/models/stamps.py``), so a cached page
+first reads that one row: while it holds the version the page recorded, nothing has
+changed anywhere and the page's own stamps need no reading.
 Scheduled articles appear without a write, so everything cached also ends at the next
 scheduled publication time.
 """
@@ -23,6 +26,7 @@ from django.utils.functional import cached_property
 
 from . import shared_cache
 from .models import Article, Stamp
+from .models.stamps import LATEST
 
 SITE = "site"
 HOME = "list:home"
@@ -43,7 +47,7 @@ class Freshness:
     """The versions one request depends on, read before the content they describe."""
 
     def __init__(self):
-        self.read = Stamp.objects.versions([SITE, HOME, ARTICLES])
+        self.read = Stamp.objects.versions([SITE, HOME, ARTICLES, LATEST])
         self.declared: set[str] = set()
 
     @classmethod
@@ -73,6 +77,11 @@ class Freshness:
     @property
     def site(self) -> int:
         return self.read[SITE]
+
+    @property
+    def latest(self) -> int:
+        """``latest`` before the view read anything: a write after it changes it."""
+        return self.read[LATEST]
 
     @cached_property
     def next_due(self) -> float | None:
@@ -111,9 +120,19 @@ class Freshness:
         return value
 
 
+def latest() -> int:
+    """The version of ``latest``, which every write changes (one row)."""
+    return Stamp.objects.versions([LATEST])[LATEST]
+
+
 def current(versions: dict[str, int]) -> bool:
-    """True while every key still has the version recorded (one indexed read)."""
-    return Stamp.objects.versions(versions) == versions
+    """True while every key still has the version recorded (one indexed read).
+
+    Read from the database, never from versions held in the shared cache: a caller
+    that finds them current may record that under a newer ``latest`` (see
+    ``articles/middleware.py``), which must not extend a held version's life.
+    """
+    return Stamp.objects.from_database(versions) == versions
 
 
 def digest(text: str) -> str:

@@ -18,6 +18,7 @@ from .freshness import (
     current,
     digest,
     is_anonymous_reader,
+    latest,
 )
 
 # What a database that is down, restarting or unreachable raises.
@@ -29,7 +30,8 @@ _UNCACHEABLE = ("private", "no-cache", "no-store", "max-age=0")
 
 @dataclasses.dataclass(frozen=True)
 class StoredPage:
-    """A page as the cache keeps it, with the stamp versions it was built from.
+    """A page as the cache keeps it, with the stamp versions it was built from and
+    the version of ``latest`` when it was last known to be current.
 
     The response is kept whole (as Django's own cache middleware keeps responses),
     without Cache-Control: unpickled, it needs no header set again, which made a
@@ -40,15 +42,16 @@ class StoredPage:
     versions: dict[str, int]
     expires: float
     last_modified: float | None
+    latest: int
 
 
 class PageCacheMiddleware:
     """Serve anonymous readers whole pages from the cache, with HTTP caching headers.
 
     A stored page is served while the stamps it was built from are current (one
-    indexed read; see ``articles/freshness.py``) and no scheduled article has come
-    due since. Requests with a session cookie (logged-in staff) and non-GET requests
-    pass straight through. ``PAGE_CACHE_SECONDS = 0`` turns off storing pages; the
+    indexed read, see ``checked()``) and no scheduled article has come due since.
+    Requests with a session cookie (logged-in staff) and non-GET requests pass
+    straight through. ``PAGE_CACHE_SECONDS = 0`` turns off storing pages; the
     ETag, Last-Modified and short Cache-Control headers stay.
     """
 
@@ -61,7 +64,7 @@ class PageCacheMiddleware:
         key = page_key(request) if settings.PAGE_CACHE_SECONDS > 0 else None
         stored = shared_cache.get(key) if key else None
         now = time.time()
-        state = stored and stored.expires > now and checked(stored.versions)
+        state = stored and stored.expires > now and checked(key, stored, now)
         if state:
             response = stored.response
             response["X-Page-Cache"] = state
@@ -107,14 +110,29 @@ def max_age(expires: float, now: float) -> int:
     return max(0, min(settings.PAGE_MAX_AGE, int(expires - now)))
 
 
-def checked(versions) -> str | None:
+def checked(key: str, stored: StoredPage, now: float) -> str | None:
     """ "hit" while the page's stamps are current; "stale" if they cannot be read.
+
+    Usually one row: ``latest`` still has the version the page recorded, so nothing
+    has been written since. After a write, the page's own stamps are read; if the
+    write did not touch them, the page is stored again under the new ``latest``, so
+    that the next request is back to one row.
 
     With the database down, the stored page is the best answer a reader can get;
     without one, the request ends in a 503 (gbanews/errors.py).
     """
     try:
-        result = "hit" if current(versions) else None
+        version = latest()
+        if version == stored.latest:
+            result = "hit"
+        elif current(stored.versions):
+            result = "hit"
+            lifetime = int(stored.expires - now)
+            if lifetime > 0:
+                renewed = dataclasses.replace(stored, latest=version)
+                shared_cache.set(key, renewed, lifetime)
+        else:
+            result = None
     except DATABASE_DOWN as error:
         database.failed(error)  # logged once per outage, not per page
         return "stale"
@@ -124,7 +142,7 @@ def checked(versions) -> str | None:
 
 # Part of the key: a change to StoredPage's shape starts a new set of keys, so that
 # no process reads a page stored in another shape (after a deploy, say).
-PAGE_FORMAT = 2
+PAGE_FORMAT = 3
 
 
 def page_key(request) -> str:
@@ -148,4 +166,6 @@ def freeze(response, freshness: Freshness, expires: float) -> StoredPage:
         if name.lower() not in ("cache-control", "x-page-cache"):
             stored[name] = value
     last_modified = parse_http_date_safe(response["Last-Modified"])
-    return StoredPage(stored, freshness.dependencies(), expires, last_modified)
+    return StoredPage(
+        stored, freshness.dependencies(), expires, last_modified, freshness.latest
+    )

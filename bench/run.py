@@ -128,7 +128,7 @@ def start_gunicorn(url, page_cache, port, *, checkout=ROOT, env=None, extra=()):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
             return proc
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     proc.terminate()
     raise SystemExit(f"gunicorn in {checkout} did not start")
