@@ -22,6 +22,7 @@ from articles.models import Article, ArticleAuthor, Author, AuthorLink
 from .factories import (
     ArticleFactory,
     AuthorFactory,
+    LanguageFactory,
     SourceFactory,
     SourceLinkFactory,
     StaffFactory,
@@ -425,3 +426,43 @@ def test_no_username_appears_on_any_public_page(client, category):
         body = response.content.decode()
         for secret in SECRET_NAMES:
             assert secret not in body, (url, secret)
+
+
+@pytest.mark.parametrize("role", ["Authors", "Editors"])
+def test_writers_and_editors_set_bylines_in_the_admin(client, category, role):
+    """Not only superusers: the role groups may add, order and remove bylines."""
+    user = StaffFactory(username=f"{role.lower()}-desk", groups=[role])
+    first = AuthorFactory(name="Chan Siu Ming", slug="chan-siu-ming")
+    second = AuthorFactory(name="Li Na", slug="li-na")
+    client.force_login(user)
+    add_url = reverse("admin:articles_article_add")
+    page = client.get(add_url).content.decode()
+    assert 'name="bylines-TOTAL_FORMS"' in page
+    response = client.post(
+        add_url,
+        {
+            "title": f"Byline by {role}",
+            "slug": "",
+            "lead": "Lead.",
+            "body": "<p>Body.</p>",
+            "status": Article.Status.DRAFT,
+            "published_at_0": "",
+            "published_at_1": "",
+            "language": LanguageFactory().pk,
+            "categories": [category.pk],
+            "tags": "",
+            "image_alt": "",
+            "source_links-TOTAL_FORMS": "0",
+            "source_links-INITIAL_FORMS": "0",
+            "bylines-TOTAL_FORMS": "2",
+            "bylines-INITIAL_FORMS": "0",
+            "bylines-0-author": second.pk,
+            "bylines-0-position": "1",
+            "bylines-1-author": first.pk,
+            "bylines-1-position": "2",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:3000]
+    article = Article.objects.get(title=f"Byline by {role}")
+    bylines = ArticleAuthor.objects.filter(article=article).order_by("position")
+    assert [byline.author.name for byline in bylines] == ["Li Na", "Chan Siu Ming"]

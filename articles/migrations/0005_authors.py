@@ -2,11 +2,13 @@
 
 import time
 
-import articles.fields
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 from django.utils.text import slugify
+
+import articles.fields
+from articles.roles import sync_role_groups
 
 # The byline of articles whose account has no full name: never the login name.
 STAFF_NAME = "Staff writer"
@@ -261,4 +263,6 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(authors_from_accounts, migrations.RunPython.noop),
+        # Authors and Editors may set bylines (articles/roles.py).
+        migrations.RunPython(sync_role_groups, migrations.RunPython.noop),
     ]
