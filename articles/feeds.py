@@ -1,4 +1,9 @@
-"""RSS 2.0 and Atom feeds of the site, a category and a tag (WordPress paths)."""
+"""RSS 2.0 and Atom feeds of the site, a category, a tag and an author (WordPress
+paths).
+
+Each item names its authors by their display names: one ``dc:creator`` each in RSS,
+one ``<author>`` (name and profile URL) each in Atom.
+"""
 
 import mimetypes
 
@@ -11,10 +16,12 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from .freshness import HOME, Freshness, article_key, list_key
-from .models import Article, Category
+from .models import Article, Author, Category
 from .templating import linebreaks
 from .urls_absolute import absolute_url
 from .views.archives import find_by_slug
+
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 
 
 class ContentEncodedRssFeed(Rss201rev2Feed):
@@ -24,10 +31,13 @@ class ContentEncodedRssFeed(Rss201rev2Feed):
         return {
             **super().rss_attributes(),
             "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:dc": DUBLIN_CORE,
         }
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        for name, _url in item["authors"]:
+            handler.addQuickElement("dc:creator", name)
         handler.addQuickElement("content:encoded", item["content_encoded"])
 
 
@@ -36,6 +46,11 @@ class ContentAtomFeed(Atom1Feed):
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        for name, url in item["authors"]:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.addQuickElement("uri", url)
+            handler.endElement("author")
         handler.addQuickElement("content", item["content_encoded"], {"type": "html"})
 
 
@@ -113,10 +128,7 @@ class LatestArticlesFeed(Feed):
     def item_updateddate(self, item):
         return item.updated_at
 
-    def item_author_name(self, item):
-        if item.author:
-            return item.author.get_full_name() or item.author.get_username()
-        return None
+    # Not item_author_name: Django's feeds name one author; ours name each.
 
     def item_categories(self, item):
         return [c.name for c in item.listed_categories] + [
@@ -143,13 +155,17 @@ class LatestArticlesFeed(Feed):
     def item_extra_kwargs(self, item):
         # The body is cleaned by sanitize.clean_html on every save.
         return {
+            "authors": [
+                (author.name, absolute_url(author.get_absolute_url()))
+                for author in item.listed_authors
+            ],
             "content_encoded": render_to_string(
                 "articles/feed_content.html",
                 {
                     "article": item,
                     "image_url": absolute_url(item.image.url) if item.image else "",
                 },
-            )
+            ),
         }
 
 
@@ -218,3 +234,34 @@ class TagAtomFeed(TagFeed):
 
     def feed_url(self, obj):
         return absolute_url(reverse("articles:tag-feed-atom", args=[obj.slug]))
+
+
+class AuthorFeed(LatestArticlesFeed):
+    def find_object(self, slug):
+        return find_by_slug(Author.objects.all(), slug)
+
+    def list_key(self, obj):
+        return list_key("author", obj.pk)
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME} » {obj.name}"
+
+    def description(self, obj):
+        return obj.bio or super().description(obj)
+
+    def link(self, obj):
+        return absolute_url(obj.get_absolute_url())
+
+    def feed_url(self, obj):
+        return absolute_url(reverse("articles:author-feed", args=[obj.slug]))
+
+    def filter_articles(self, articles, obj):
+        return articles.filter(bylines__author=obj)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = ContentAtomFeed
+    subtitle = AuthorFeed.description
+
+    def feed_url(self, obj):
+        return absolute_url(reverse("articles:author-feed-atom", args=[obj.slug]))

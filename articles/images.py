@@ -214,6 +214,20 @@ def clean_upload(file) -> ContentFile:
     return ContentFile(_encode(clean, format_), name=upload_name(file.name, format_))
 
 
+def square_upload(file, side: int) -> ContentFile:
+    """Like clean_upload(), cropped to its centre square and no wider than side.
+
+    For small pictures (an author's photo): one stored file, made on save.
+    """
+    with Image.open(io.BytesIO(_read(file))) as image:
+        format_ = image.format
+        clean = _pixels_only(image)
+    square = ImageOps.fit(
+        clean, (min(side, *clean.size),) * 2, Image.Resampling.LANCZOS
+    )
+    return ContentFile(_encode(square, format_), name=upload_name(file.name, format_))
+
+
 def rendition_name(name: str, width: int, ext: str) -> str:
     """Return the storage name of one rendition of the original stored as name."""
     return f"{RENDITION_DIR}/{name}.{width}w.{ext}"

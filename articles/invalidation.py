@@ -8,7 +8,11 @@ Connected in ``ArticlesConfig.ready()``. Which stamp a change bumps (see
   it joins, leaves or moves in, and ``list:home`` when whether or when it is
   published changes;
 - a category or language saved or deleted, a tag or source renamed or deleted:
-  ``site``, since navigation and every entry show their names.
+  ``site``, since navigation and every entry show their names;
+- an article's authors: as its categories (``list:author:<id>``);
+- an author edited or deleted: ``list:author:<id>`` (the profile) and
+  ``article:<id>`` of each article naming them, so exactly the pages showing their
+  byline are retired (entries are cached under their article's version).
 
 ``QuerySet.update()`` sends no model signals, so code that writes in bulk sends
 ``articles.signals.content_changed`` with the article ids.
@@ -26,6 +30,10 @@ from taggit.models import Tag
 from .freshness import ARTICLES, HOME, SITE, article_key, list_key
 from .models import (
     Article,
+    ArticleAuthor,
+    Author,
+    AuthorEntry,
+    AuthorLink,
     Category,
     CategoryEntry,
     Language,
@@ -37,7 +45,12 @@ from .models import (
 )
 from .signals import content_changed
 
-ENTRIES = {"category": CategoryEntry, "tag": TagEntry, "source": SourceEntry}
+ENTRIES = {
+    "category": CategoryEntry,
+    "tag": TagEntry,
+    "source": SourceEntry,
+    "author": AuthorEntry,
+}
 
 
 def articles_changed(article_ids, kinds=tuple(ENTRIES), home=False) -> None:
@@ -93,6 +106,28 @@ def article_will_delete(sender, instance, **kwargs):
     Stamp.objects.bump(keys)
 
 
+def byline_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        articles_changed([instance.article_id], kinds=["author"])
+
+
+def author_changed(sender, instance, created=False, raw=False, **kwargs):
+    """A new author is on no page yet; an edited one is on their articles' pages."""
+    if raw or created:
+        return
+    named = ArticleAuthor.objects.filter(author=instance.pk).values_list(
+        "article_id", flat=True
+    )
+    Stamp.objects.bump(
+        {ARTICLES, list_key("author", instance.pk), *map(article_key, named)}
+    )
+
+
+def author_link_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        Stamp.objects.bump([list_key("author", instance.author_id)])
+
+
 def link_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         articles_changed([instance.article_id], kinds=["source"])
@@ -144,6 +179,18 @@ def connect() -> None:
     )
     post_save.connect(link_changed, sender=SourceLink, dispatch_uid="link-saved")
     post_delete.connect(link_changed, sender=SourceLink, dispatch_uid="link-deleted")
+    post_save.connect(byline_changed, sender=ArticleAuthor, dispatch_uid="byline-saved")
+    post_delete.connect(
+        byline_changed, sender=ArticleAuthor, dispatch_uid="byline-deleted"
+    )
+    post_save.connect(author_changed, sender=Author, dispatch_uid="author-saved")
+    post_delete.connect(author_changed, sender=Author, dispatch_uid="author-deleted")
+    post_save.connect(
+        author_link_changed, sender=AuthorLink, dispatch_uid="author-link-saved"
+    )
+    post_delete.connect(
+        author_link_changed, sender=AuthorLink, dispatch_uid="author-link-deleted"
+    )
     m2m_changed.connect(
         filing_changed, sender=Article.categories.through, dispatch_uid="filing"
     )

@@ -20,6 +20,9 @@ ROLES: dict[str, list[tuple[str, str, str]]] = {
         ("articles", "sourcelink", "add_sourcelink"),
         ("articles", "sourcelink", "change_sourcelink"),
         ("articles", "sourcelink", "view_sourcelink"),
+        # Bylines: an author orders the writers of their own articles.
+        ("articles", "author", "view_author"),
+        *(("articles", "articleauthor", f"{verb}_articleauthor") for verb in ALL),
     ],
     "Editors": [
         *(
@@ -32,6 +35,9 @@ ROLES: dict[str, list[tuple[str, str, str]]] = {
                 "sourcelink",
                 "sourcedomain",
                 "denieddomain",
+                "author",
+                "authorlink",
+                "articleauthor",
             ]
             for verb in ALL
         ),

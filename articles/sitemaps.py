@@ -1,4 +1,4 @@
-"""Sitemaps of articles, categories and tags, on the public SITE_URL."""
+"""Sitemaps of articles, categories, tags and authors, on the public SITE_URL."""
 
 from urllib.parse import urlsplit
 
@@ -8,7 +8,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
 from taggit.models import Tag
 
-from .models import Article, Category
+from .models import Article, Author, Category
 
 
 class SiteSitemap(sitemaps.Sitemap):
@@ -76,8 +76,22 @@ class TagSitemap(SiteSitemap):
         return reverse("articles:tag", kwargs={"slug": item.slug})
 
 
+class AuthorSitemap(SiteSitemap):
+    """Authors of at least one published article."""
+
+    def items(self):
+        return (
+            Author.objects.annotate(
+                lastmod=_latest_update(bylines__author=OuterRef("pk"))
+            )
+            .filter(lastmod__isnull=False)
+            .order_by("name", "pk")
+        )
+
+
 SITEMAPS = {
     "articles": ArticleSitemap,
     "categories": CategorySitemap,
     "tags": TagSitemap,
+    "authors": AuthorSitemap,
 }

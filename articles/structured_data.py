@@ -22,6 +22,15 @@ def publisher() -> dict:
     }
 
 
+def person(author) -> dict:
+    """Return a Person for an author: display name and profile page."""
+    return {
+        "@type": "Person",
+        "name": author.name,
+        "url": absolute_url(author.get_absolute_url()),
+    }
+
+
 def news_article(article, *, image_url: str = "") -> dict:
     """Return a NewsArticle for an article loaded with for_detail()."""
     url = absolute_url(article.get_absolute_url())
@@ -43,13 +52,9 @@ def news_article(article, *, image_url: str = "") -> dict:
             url for link in article.approved_links if (url := link.public_target()[0])
         ],
     }
-    if article.author:
-        data["author"] = {
-            "@type": "Person",
-            "name": article.author.get_full_name() or article.author.get_username(),
-        }
-    else:
-        data["author"] = {"@type": "Organization", "name": settings.SITE_NAME}
+    data["author"] = [person(author) for author in article.listed_authors] or [
+        {"@type": "Organization", "name": settings.SITE_NAME}
+    ]
     if image_url:
         data["image"] = [image_url]
     return data

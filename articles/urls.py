@@ -39,6 +39,16 @@ urlpatterns = [
         conditional_feed(feeds.TagAtomFeed()),
         name="tag-feed-atom",
     ),
+    path(
+        "author/<uslug:slug>/feed/",
+        conditional_feed(feeds.AuthorFeed()),
+        name="author-feed",
+    ),
+    path(
+        "author/<uslug:slug>/feed/atom/",
+        conditional_feed(feeds.AuthorAtomFeed()),
+        name="author-feed-atom",
+    ),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", views.sitemap_section, name="sitemap-section"),
     path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
@@ -49,6 +59,7 @@ urlpatterns = [
     *paged("category/<uslug:slug>/", views.CategoryArchiveView.as_view(), "category"),
     *paged("tag/<uslug:slug>/", views.TagArchiveView.as_view(), "tag"),
     *paged("source/<uslug:slug>/", views.SourceArchiveView.as_view(), "source"),
+    *paged("author/<uslug:slug>/", views.AuthorArchiveView.as_view(), "author"),
     *paged("<yyyy:year>/", views.YearArchiveView.as_view(), "year"),
     *paged("<yyyy:year>/<nn:month>/", views.MonthArchiveView.as_view(), "month"),
     path(

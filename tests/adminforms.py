@@ -28,6 +28,8 @@ def article_form_data(client, article):
             "source_links-INITIAL_FORMS": "0",
             "source_links-MIN_NUM_FORMS": "0",
             "source_links-MAX_NUM_FORMS": "1000",
+            "bylines-TOTAL_FORMS": "0",
+            "bylines-INITIAL_FORMS": "0",
         }
     )
     return data

@@ -10,6 +10,8 @@ from PIL import Image
 
 from articles.models import (
     Article,
+    ArticleAuthor,
+    Author,
     Category,
     DeniedDomain,
     Language,
@@ -89,6 +91,15 @@ class SourceFactory(factory.django.DjangoModelFactory):
     language = factory.SubFactory(LanguageFactory)
 
 
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Writer {n}")
+    slug = factory.LazyAttribute(lambda a: a.name.lower().replace(" ", "-"))
+
+
 class ArticleFactory(factory.django.DjangoModelFactory):
     """A published article, one day old, in one category."""
 
@@ -123,6 +134,12 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.add(*extracted)
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        """authors=[first, second, …]: the byline, in that order."""
+        for position, author in enumerate(extracted or [], start=1) if create else ():
+            ArticleAuthor.objects.create(article=self, author=author, position=position)
 
 
 class SourceLinkFactory(factory.django.DjangoModelFactory):

@@ -36,6 +36,8 @@ def article_form(**overrides):
         "source_links-INITIAL_FORMS": "0",
         "source_links-MIN_NUM_FORMS": "0",
         "source_links-MAX_NUM_FORMS": "1000",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

@@ -12,6 +12,7 @@ from articles.demo.seed import SEED_FILE, load_seed
 from articles.models import (
     Article,
     AuditEntry,
+    Author,
     Category,
     Language,
     Source,
@@ -78,6 +79,14 @@ class TestLoadDemo:
             assert list(article.categories.all()) == [innovation]
             assert article.language.code == "en"
             assert article.is_published()
+
+    def test_every_article_has_the_demo_staff_writer(self, output):
+        """The demo posts are signed by a named writer with a Chinese name and bio."""
+        for article in Article.objects.for_listing():
+            assert [a.name for a in article.listed_authors] == ["Lin Mei"]
+        author = Author.objects.get(slug="lin-mei")
+        assert author.name_zh == "林美"
+        assert author.bio
 
     def test_sources_exist(self, output):
         """The seed's two publications are sources."""

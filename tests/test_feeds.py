@@ -12,6 +12,7 @@ from articles.models import Article, SourceLink
 
 from .factories import (
     ArticleFactory,
+    AuthorFactory,
     CategoryFactory,
     SourceFactory,
     SourceLinkFactory,
@@ -41,12 +42,12 @@ def parse(client, url):
 
 @pytest.fixture
 def story(category):
-    author = UserFactory(username="lwong", first_name="Li", last_name="Wong")
     article = ArticleFactory(
         title="Shenzhen opens a “robot” port",
         lead="Cranes & drones at Yantian.",
         body='<p>Full <strong>story</strong>.</p><script>alert("x")</script>',
-        author=author,
+        author=UserFactory(username="lwong", first_name="Li", last_name="Wong"),
+        authors=[AuthorFactory(name="Li Wong", slug="li-wong")],
         categories=[category],
         tags=["Shenzhen", "Ports"],
         with_image=True,
@@ -232,10 +233,10 @@ class TestConditionalGet:
 
 
 # Cache stamps (site, the archive, the items: three reads), the items' ids and
-# dates (for the stamps and condition()'s validators), items, categories, tags,
+# dates (for the stamps and condition()'s validators), items, categories, bylines, tags,
 # links (+ the category or tag), and the next-scheduled-article bound (once per
 # change of what is published)
-MAX_FEED_QUERIES = 10
+MAX_FEED_QUERIES = 11
 
 
 @pytest.mark.parametrize("url", FEED_URLS)

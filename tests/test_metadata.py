@@ -12,6 +12,7 @@ from articles.models import SourceLink
 
 from .factories import (
     ArticleFactory,
+    AuthorFactory,
     ChineseFactory,
     SourceFactory,
     SourceLinkFactory,
@@ -78,6 +79,7 @@ def story(category):
         lead="A lead with <b>markup</b> that is " + "long " * 60,
         body="<p>Body.</p>",
         author=UserFactory(username="mchan", first_name="Mei", last_name="Chan"),
+        authors=[AuthorFactory(name="Mei Chan", slug="mei-chan")],
         categories=[category],
         tags=["Shenzhen"],
         with_image=True,
@@ -109,7 +111,9 @@ class TestArticlePage:
             datetime.datetime.fromisoformat(data["datePublished"]) == story.published_at
         )
         assert datetime.datetime.fromisoformat(data["dateModified"]) == story.updated_at
-        assert data["author"] == {"@type": "Person", "name": "Mei Chan"}
+        assert data["author"] == [
+            {"@type": "Person", "name": "Mei Chan", "url": f"{SITE}/author/mei-chan/"}
+        ]
         assert data["image"] == [SITE + story.image.url]
         assert data["publisher"]["@type"] == "Organization"
         assert data["publisher"]["name"] == "GBA Tech News"
@@ -141,7 +145,9 @@ class TestArticlePage:
         assert page.meta["twitter:card"] == "summary"
         assert "og:image" not in page.meta
         assert "image" not in page.json_ld[0]
-        assert page.json_ld[0]["author"]["@type"] == "Organization"
+        assert page.json_ld[0]["author"] == [
+            {"@type": "Organization", "name": "GBA Tech News"}
+        ]
 
     def test_hreflang_names_the_article_language(self, client):
         article = ArticleFactory(title="深圳新闻", language=ChineseFactory())

@@ -386,9 +386,10 @@ class TestSearchPage:
             )
             SourceLinkFactory(article=article)
         with CaptureQueriesContext(connection) as queries:
-            # 6 for the search page, the cache stamps, the navigation and the
-            # next-scheduled-article bound (the last two kept until they change)
-            with django_assert_max_num_queries(9):
+            # 7 for the search page (results and prefetches, bylines among them),
+            # the cache stamps, the navigation and the next-scheduled-article
+            # bound (the last two kept until they change)
+            with django_assert_max_num_queries(10):
                 response = client.get("/search/", {"q": "drone 无人机"})
         assert len(response.context_data["articles"]) == n
         assert not any(" LIKE " in q["sql"].upper() for q in queries.captured_queries)

@@ -39,6 +39,7 @@ def test_index_lists_every_section(client, article):
         f"{SITE}/sitemap-articles.xml",
         f"{SITE}/sitemap-categories.xml",
         f"{SITE}/sitemap-tags.xml",
+        f"{SITE}/sitemap-authors.xml",
     ]
     first = root.find("sm:sitemap", NS)
     lastmod = datetime.datetime.fromisoformat(
@@ -121,6 +122,7 @@ def test_unknown_section_is_404(client):
         "/sitemap-articles.xml",
         "/sitemap-categories.xml",
         "/sitemap-tags.xml",
+        "/sitemap-authors.xml",
     ],
 )
 @pytest.mark.parametrize("n", [1, 50])
@@ -129,9 +131,9 @@ def test_sitemap_queries_do_not_grow(
 ):
     for i in range(n):
         ArticleFactory(categories=[category], tags=[f"tag-{i}"])
-    # index: count + latest lastmod for each of three sections, the cache stamps
+    # index: count + latest lastmod for each of four sections, the cache stamps
     # and the next-scheduled-article bound
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         client.get(url)
 
 
@@ -186,9 +188,9 @@ class TestNewsSitemap:
         self, client, category, django_assert_max_num_queries, n
     ):
         ArticleFactory.create_batch(n, categories=[category], tags=["x"])
-        # 4 for the sitemap, 1 for the cache stamps, 1 for the next-scheduled-article
-        # bound
-        with django_assert_max_num_queries(6):
+        # 5 for the sitemap (articles and their prefetches), 1 for the cache stamps,
+        # 1 for the next-scheduled-article bound
+        with django_assert_max_num_queries(7):
             root = xml(client, "/news-sitemap.xml")
         assert len(root.findall("sm:url", NS)) == n
 

@@ -17,6 +17,7 @@ from ..services import (
     source_link_save,
 )
 from .actions import TrashFilter, WorkflowActionsMixin
+from .authors import ArticleAuthorInline, default_bylines
 from .forms import ArticleAdminForm
 from .history import RevisionHistoryMixin
 from .links import SourceLinkInline
@@ -38,7 +39,7 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin)
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["categories"]
-    inlines = [SourceLinkInline]
+    inlines = [ArticleAuthorInline, SourceLinkInline]
     delete_confirmation_template = "admin/articles/article/trash_confirmation.html"
     actions = [
         "submit_for_review",
@@ -86,6 +87,14 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin)
         if english:
             initial.setdefault("language", english.pk)
         return initial
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # Only on the empty form: a submitted row left as it was must still save.
+        if isinstance(inline, ArticleAuthorInline) and obj.pk is None:
+            if request.method == "GET":
+                kwargs["initial"] = default_bylines(request.user)
+        return kwargs
 
     def get_readonly_fields(self, request, obj=None):
         if can_publish(request.user):

@@ -60,6 +60,17 @@ SOURCES = [
     },
 ]
 
+# The demo posts' byline.
+AUTHOR = {
+    "slug": "lin-mei",
+    "name": "Lin Mei",
+    "name_zh": "林美",
+    "bio": (
+        "Staff writer covering software, hardware and the companies of the "
+        "Greater Bay Area, from Shenzhen."
+    ),
+}
+
 # One entry per seed post, in the seed's order (newest first).
 POSTS = [
     {

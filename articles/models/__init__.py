@@ -1,8 +1,9 @@
 import reversion
 
 from .articles import Article, ArticleQuerySet
+from .authors import ArticleAuthor, Author, AuthorLink
 from .domains import DeniedDomain, SourceDomain
-from .filing import CategoryEntry, SourceEntry, TagEntry
+from .filing import AuthorEntry, CategoryEntry, SourceEntry, TagEntry
 from .links import SourceLink, SourceLinkQuerySet
 from .moderation import SourceLinkDecision, SourceLinkModeration
 from .redirects import ArticleRedirect
@@ -26,8 +27,12 @@ reversion.register(
 
 __all__ = [
     "Article",
+    "ArticleAuthor",
     "ArticleQuerySet",
     "AuditEntry",
+    "Author",
+    "AuthorEntry",
+    "AuthorLink",
     "ArticleRedirect",
     "Category",
     "CategoryEntry",

@@ -16,6 +16,7 @@ from ..sanitize import MarkupTooComplex, clean_html
 from ..text import make_slug, unique_slug
 from ..urls_absolute import reverse_once
 from .actors import actor_field
+from .authors import ArticleAuthor, Author
 from .filing import CategoryEntry, TagEntry
 from .links import SourceLink
 from .redirects import ArticleRedirect
@@ -79,12 +80,18 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self) -> "ArticleQuerySet":
         """Load everything an archive entry shows, in a fixed number of queries.
 
-        Templates read ``listed_categories``, ``listed_tags`` and ``approved_links``.
+        Templates read ``listed_categories``, ``listed_tags``, ``listed_authors``
+        and ``approved_links``.
         Tags come through ``tagged_items``: prefetching taggit's manager builds a
         filtered queryset per article (11 ms of a 20-item feed).
         """
         return self.select_related("language").prefetch_related(
             Prefetch("categories", to_attr="listed_categories"),
+            Prefetch(
+                "bylines",
+                queryset=ArticleAuthor.objects.select_related("author"),
+                to_attr="listed_bylines",
+            ),
             Prefetch(
                 "tagged_items",
                 queryset=TaggedItem.objects.select_related("tag").order_by("tag__name"),
@@ -189,6 +196,13 @@ class Article(models.Model):
         related_name="articles",
         blank=True,
         help_text=_("At least one is needed to publish."),
+    )
+    authors = models.ManyToManyField(
+        Author,
+        through=ArticleAuthor,
+        related_name="articles",
+        blank=True,
+        help_text=_("Named in the byline, in order."),
     )
     tags = TaggableManager(blank=True)
     # The same tagging rows, for prefetching (see for_listing()); no column.
@@ -379,6 +393,11 @@ class Article(models.Model):
     def listed_tags(self) -> list:
         """The tags in name order, from for_listing()'s prefetch."""
         return [item.tag for item in self.tag_items]
+
+    @property
+    def listed_authors(self) -> list[Author]:
+        """The byline's authors in order, from for_listing()'s prefetch."""
+        return [byline.author for byline in self.listed_bylines]
 
     @property
     def has_more(self) -> bool:

@@ -1,4 +1,4 @@
-"""Derived indexes behind category, tag and source archives.
+"""Derived indexes behind category, tag, source and author archives.
 
 An entry exists for each category (tag, cited source) of each published article
 and carries the article's ``published_at``, so an archive page, at any depth, is
@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from taggit.models import TaggedItem
 
+from .authors import ArticleAuthor
 from .links import SourceLink
 
 
@@ -112,8 +113,18 @@ class SourceEntryQuerySet(EntryQuerySet):
         return rows.order_by().distinct().iterator(5000)
 
 
+class AuthorEntryQuerySet(EntryQuerySet):
+    def sources(self, article_ids):
+        bylines = ArticleAuthor.objects.filter(
+            article__in=_published(self, article_ids)
+        )
+        return bylines.values_list(
+            "article_id", "author_id", "article__published_at"
+        ).iterator(5000)
+
+
 class ArchiveEntry(models.Model):
-    """A published article filed under one key (category, tag or source)."""
+    """A published article filed under one key (category, tag, source or author)."""
 
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="+"
@@ -196,5 +207,30 @@ class SourceEntry(ArchiveEntry):
             models.Index(
                 fields=["source", "-visible_from", "-article"],
                 name="sourceentry_page_idx",
+            ),
+        ]
+
+
+class AuthorEntry(ArchiveEntry):
+    """A published article by one author (derived; see the module docstring)."""
+
+    author = models.ForeignKey(
+        "articles.Author", on_delete=models.CASCADE, related_name="+"
+    )
+
+    objects = AuthorEntryQuerySet.as_manager()
+    key_field = "author_id"
+
+    class Meta(ArchiveEntry.Meta):
+        verbose_name_plural = "author entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="authorentry_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["author", "-visible_from", "-article"],
+                name="authorentry_page_idx",
             ),
         ]

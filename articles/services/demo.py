@@ -8,7 +8,15 @@ from django.utils.translation import gettext as _
 
 from ..demo import content
 from ..demo.seed import load_seed
-from ..models import Article, Category, Language, Source, SourceLink
+from ..models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Category,
+    Language,
+    Source,
+    SourceLink,
+)
 from .links import source_link_save, source_links_approve_imported
 
 
@@ -33,6 +41,9 @@ def demo_load() -> int:
         )[0]
         for row in content.SOURCES
     }
+    author = Author.objects.get_or_create(
+        slug=content.AUTHOR["slug"], defaults=content.AUTHOR
+    )[0]
     english, innovation = languages["en"], categories["innovation"]
     created, links = 0, []
     for post, details in zip(load_seed(), content.POSTS, strict=True):
@@ -50,6 +61,7 @@ def demo_load() -> int:
             ),
         )
         article.categories.add(innovation)
+        ArticleAuthor.objects.create(article=article, author=author, position=1)
         article.tags.add(*details["tags"])
         link = details.get("link")
         if link:

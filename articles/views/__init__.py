@@ -1,4 +1,5 @@
 from .archives import (
+    AuthorArchiveView,
     CategoryArchiveView,
     IndexView,
     MonthArchiveView,
@@ -13,6 +14,7 @@ from .search import SearchView
 
 __all__ = [
     "ArticleDetailView",
+    "AuthorArchiveView",
     "CategoryArchiveView",
     "IndexView",
     "MonthArchiveView",

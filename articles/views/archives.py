@@ -15,7 +15,16 @@ from taggit.models import Tag
 from .. import structured_data
 from ..entries import render_entries
 from ..freshness import HOME, Freshness, list_key
-from ..models import Article, Category, CategoryEntry, Source, SourceEntry, TagEntry
+from ..models import (
+    Article,
+    Author,
+    AuthorEntry,
+    Category,
+    CategoryEntry,
+    Source,
+    SourceEntry,
+    TagEntry,
+)
 from ..paginator import ArchivePaginator
 from ..text import excerpt
 from ..urls_absolute import absolute_url, archive_url
@@ -32,7 +41,7 @@ def local_day_start(year: int, month: int = 1, day: int = 1) -> datetime.datetim
 
 
 def feed_pair(name: str, kind: str, slug: str) -> list[tuple[str, str, str]]:
-    """Return the RSS and Atom feed links of a category or tag archive."""
+    """Return the RSS and Atom feed links of a category, tag or author archive."""
     rss = archive_url(f"articles:{kind}-feed", slug)
     atom = archive_url(f"articles:{kind}-feed-atom", slug)
     title = _("%(site)s » %(name)s") % {"site": settings.SITE_NAME, "name": name}
@@ -45,7 +54,8 @@ def feed_pair(name: str, kind: str, slug: str) -> list[tuple[str, str, str]]:
 def find_by_slug(queryset, slug: str):
     """The object with this slug, or one whose slug differs only in case; else 404.
 
-    The one lookup of categories, tags and sources by slug, for archives and feeds.
+    The one lookup of categories, tags, sources and authors by slug, for archives
+    and feeds.
     """
     try:
         return queryset.get(slug=slug)
@@ -85,7 +95,7 @@ class ArticleListMixin:
         return super().get(request, *args, **kwargs)
 
     def find_subject(self):
-        """The category, tag or source the archive is about; None for the others."""
+        """The category, tag, source or author the archive is about; else None."""
         return None
 
     def list_key(self) -> str:
@@ -252,6 +262,34 @@ class SourceArchiveView(ArticleListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(source=self.subject, **kwargs)
+
+
+class AuthorArchiveView(ArticleListMixin, ListView):
+    """An author's profile above their articles, newest first."""
+
+    def find_subject(self):
+        return find_by_slug(Author.objects.all(), self.kwargs["slug"])
+
+    def list_key(self):
+        return list_key("author", self.subject.pk)
+
+    def get_queryset(self):
+        return AuthorEntry.objects.listing_ids(self.subject)
+
+    def archive_title(self):
+        return _("Articles by %(name)s") % {"name": self.subject.name}
+
+    def meta_description(self):
+        return excerpt(self.subject.bio) or super().meta_description()
+
+    def feed_links(self):
+        return feed_pair(self.subject.name, "author", self.subject.slug)
+
+    def get_context_data(self, **kwargs):
+        links = list(self.subject.links.all())
+        return super().get_context_data(
+            author=self.subject, author_links=links, **kwargs
+        )
 
 
 class YearArchiveView(ArticleListMixin, ListView):
