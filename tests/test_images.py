@@ -297,9 +297,11 @@ def test_deleting_articles_removes_their_files(
     assert len(stored_files(settings)) == 2 * 3
     with django_capture_on_commit_callbacks(execute=True):
         one.delete()
+    assert wait_for_pending(30)
     assert len(stored_files(settings)) == 3
     with django_capture_on_commit_callbacks(execute=True):
         Article.objects.all().delete()
+    assert wait_for_pending(30)
     assert stored_files(settings) == []
 
 
@@ -469,6 +471,7 @@ def test_editing_other_fields_keeps_the_image_files(
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, image_upload())
+    assert wait_for_pending(30)
     article = Article.objects.get()
     before = stored_files(settings)
     data = article_form(title="A new title", image_alt="A better description")
@@ -478,6 +481,7 @@ def test_editing_other_fields_keeps_the_image_files(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(change_url, data)
     assert response.status_code == HTTPStatus.FOUND
+    assert wait_for_pending(30)
     article.refresh_from_db()
     assert article.title == "A new title"
     assert stored_files(settings) == before

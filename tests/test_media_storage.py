@@ -419,6 +419,8 @@ def test_purging_an_article_deletes_its_objects(
     with django_capture_on_commit_callbacks(execute=True):
         action("purge", confirm="yes")
     assert not Article.objects.filter(pk=gone.pk).exists()
+    # A task deletes the objects, off the request.
+    assert wait_for_pending(60)
     assert keys(bucket) == sorted(images.stored_names(kept.image_renditions))
 
 
