@@ -28,6 +28,8 @@ SITE = "site"
 HOME = "list:home"
 # Any article's content; the dependency of pages that name none (search, sitemaps).
 ARTICLES = "articles"
+# The search synonym groups: search pages and counts depend on them too.
+SEARCH = "search"
 VALUE_SECONDS = 3600
 
 
@@ -43,7 +45,7 @@ class Freshness:
     """The versions one request depends on, read before the content they describe."""
 
     def __init__(self):
-        self.read = Stamp.objects.versions([SITE, HOME, ARTICLES])
+        self.read = Stamp.objects.versions([SITE, HOME, ARTICLES, SEARCH])
         self.declared: set[str] = set()
 
     @classmethod

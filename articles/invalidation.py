@@ -8,7 +8,8 @@ Connected in ``ArticlesConfig.ready()``. Which stamp a change bumps (see
   it joins, leaves or moves in, and ``list:home`` when whether or when it is
   published changes;
 - a category or language saved or deleted, a tag or source renamed or deleted:
-  ``site``, since navigation and every entry show their names.
+  ``site``, since navigation and every entry show their names;
+- a search synonym group saved or deleted: ``search``, which search pages name.
 
 ``QuerySet.update()`` sends no model signals, so code that writes in bulk sends
 ``articles.signals.content_changed`` with the article ids.
@@ -23,12 +24,13 @@ from django.db.models.signals import (
 )
 from taggit.models import Tag
 
-from .freshness import ARTICLES, HOME, SITE, article_key, list_key
+from .freshness import ARTICLES, HOME, SEARCH, SITE, article_key, list_key
 from .models import (
     Article,
     Category,
     CategoryEntry,
     Language,
+    SearchSynonym,
     Source,
     SourceEntry,
     SourceLink,
@@ -132,6 +134,11 @@ def names_changed(sender, instance=None, created=False, raw=False, **kwargs):
     Stamp.objects.bump([SITE])
 
 
+def synonyms_changed(sender, raw=False, **kwargs):
+    if not raw:
+        Stamp.objects.bump([SEARCH])
+
+
 def bulk_content_changed(sender, articles=None, **kwargs):
     articles_changed(articles, home=articles is None or sender is Article)
 
@@ -153,4 +160,8 @@ def connect() -> None:
     for model in (Category, Language, Tag, Source):
         post_save.connect(names_changed, sender=model, dispatch_uid=f"names-{model}")
         post_delete.connect(names_changed, sender=model, dispatch_uid=f"gone-{model}")
+    post_save.connect(synonyms_changed, sender=SearchSynonym, dispatch_uid="synonyms")
+    post_delete.connect(
+        synonyms_changed, sender=SearchSynonym, dispatch_uid="synonyms-gone"
+    )
     content_changed.connect(bulk_content_changed, dispatch_uid="bulk-content")

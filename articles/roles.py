@@ -32,6 +32,7 @@ ROLES: dict[str, list[tuple[str, str, str]]] = {
                 "sourcelink",
                 "sourcedomain",
                 "denieddomain",
+                "searchsynonym",
             ]
             for verb in ALL
         ),
