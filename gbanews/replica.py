@@ -8,8 +8,8 @@ holds, and otherwise everything reads from the primary:
   neither the admin, a preview link nor `/healthz` (``PRIMARY_VIEWS``);
 - the replica has caught up with the stamps the page cache read on the primary before
   the view: ``site``, ``list:home``, ``articles`` and ``search``, which every write of
-  content or of the search synonyms replaces (``articles/invalidation.py``). A replica that trails them, or fails, is not
-  used for this request.
+  content or of the search synonyms replaces (``articles/invalidation.py``). A
+  replica that trails them, or fails, is not used for this request.
 
 Why that is enough for the page cache: everything cached is stored under the stamp
 versions it was built from (``articles/freshness.py``). The stamps above are the
