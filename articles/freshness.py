@@ -32,6 +32,8 @@ SITE = "site"
 HOME = "list:home"
 # Any article's content; the dependency of pages that name none (search, sitemaps).
 ARTICLES = "articles"
+# The search synonym groups: search pages and counts depend on them too.
+SEARCH = "search"
 VALUE_SECONDS = 3600
 
 
@@ -47,7 +49,7 @@ class Freshness:
     """The versions one request depends on, read before the content they describe."""
 
     def __init__(self):
-        self.read = Stamp.objects.versions([SITE, HOME, ARTICLES, LATEST])
+        self.read = Stamp.objects.versions([SITE, HOME, ARTICLES, SEARCH, LATEST])
         self.declared: set[str] = set()
 
     @classmethod

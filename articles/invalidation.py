@@ -12,7 +12,8 @@ Connected in ``ArticlesConfig.ready()``. Which stamp a change bumps (see
 - an article's authors: as its categories (``list:author:<id>``);
 - an author edited or deleted: ``list:author:<id>`` (the profile) and
   ``article:<id>`` of each article naming them, so exactly the pages showing their
-  byline are retired (entries are cached under their article's version).
+  byline are retired (entries are cached under their article's version);
+- a search synonym group saved or deleted: ``search``, which search pages name.
 
 ``QuerySet.update()`` sends no model signals, so code that writes in bulk sends
 ``articles.signals.content_changed`` with the article ids.
@@ -27,7 +28,7 @@ from django.db.models.signals import (
 )
 from taggit.models import Tag
 
-from .freshness import ARTICLES, HOME, SITE, article_key, list_key
+from .freshness import ARTICLES, HOME, SEARCH, SITE, article_key, list_key
 from .models import (
     Article,
     ArticleAuthor,
@@ -37,6 +38,7 @@ from .models import (
     Category,
     CategoryEntry,
     Language,
+    SearchSynonym,
     Source,
     SourceEntry,
     SourceLink,
@@ -167,6 +169,11 @@ def names_changed(sender, instance=None, created=False, raw=False, **kwargs):
     Stamp.objects.bump([SITE])
 
 
+def synonyms_changed(sender, raw=False, **kwargs):
+    if not raw:
+        Stamp.objects.bump([SEARCH])
+
+
 def bulk_content_changed(sender, articles=None, **kwargs):
     articles_changed(articles, home=articles is None or sender is Article)
 
@@ -200,4 +207,8 @@ def connect() -> None:
     for model in (Category, Language, Tag, Source):
         post_save.connect(names_changed, sender=model, dispatch_uid=f"names-{model}")
         post_delete.connect(names_changed, sender=model, dispatch_uid=f"gone-{model}")
+    post_save.connect(synonyms_changed, sender=SearchSynonym, dispatch_uid="synonyms")
+    post_delete.connect(
+        synonyms_changed, sender=SearchSynonym, dispatch_uid="synonyms-gone"
+    )
     content_changed.connect(bulk_content_changed, dispatch_uid="bulk-content")

@@ -38,6 +38,7 @@ ROLES: dict[str, list[tuple[str, str, str]]] = {
                 "author",
                 "authorlink",
                 "articleauthor",
+                "searchsynonym",
             ]
             for verb in ALL
         ),

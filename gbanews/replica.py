@@ -7,12 +7,13 @@ holds, and otherwise everything reads from the primary:
 - it is a GET or HEAD with no session cookie (no logged-in user), for a page that is
   neither the admin, a preview link nor `/healthz` (``PRIMARY_VIEWS``);
 - the replica has caught up with the stamps the page cache read on the primary before
-  the view: ``site``, ``list:home`` and ``articles``, which every write of content
-  replaces (``articles/invalidation.py``). A replica that trails them, or fails, is not
-  used for this request.
+  the view: ``site``, ``list:home``, ``articles``, ``search`` and ``latest``, which
+  every write of content or of the search synonyms replaces
+  (``articles/invalidation.py``; ``latest`` moves with every write). A
+  replica that trails them, or fails, is not used for this request.
 
 Why that is enough for the page cache: everything cached is stored under the stamp
-versions it was built from (``articles/freshness.py``). The three stamps above are the
+versions it was built from (``articles/freshness.py``). The stamps above are the
 primary's, and equal on the replica; every other stamp the view reads comes from the
 replica, like the content it describes, so a lagging replica can only store older
 content under older versions, which the primary's next check retires. Content newer

@@ -206,7 +206,9 @@ def test_article_changelist(admin_client, params):
     assert response.status_code == HTTPStatus.OK
 
 
-@pytest.mark.parametrize("model", ["category", "source", "language", "sourcelink"])
+@pytest.mark.parametrize(
+    "model", ["category", "source", "language", "sourcelink", "searchsynonym"]
+)
 def test_other_admins_list_and_search(admin_client, model):
     ArticleFactory()
     response = admin_client.get(f"/admin/articles/{model}/?q=a")

@@ -8,11 +8,12 @@ from http import HTTPStatus
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, SourceLink
+from articles.models import Article, SearchSynonym, SourceLink
 from articles.search import search_articles
 from articles.signals import content_changed
 
@@ -301,8 +302,11 @@ class TestSearchPage:
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert "<mark>robot</mark> &amp; its arms" in html
-        assert "<mark>robots</mark> &amp; factories" in html
         assert "&amp;amp;" not in html
+        response = client.get("/search/", {"q": "robots factories"})
+        assert "More about <mark>robots</mark> &amp; <mark>factories</mark>." in (
+            response.content.decode()
+        )
 
     def test_chinese_snippet_marks_the_match(self, client):
         chinese("身份系统", "<p>基于區塊鏈技术的身份系统</p>")
@@ -387,9 +391,9 @@ class TestSearchPage:
             SourceLinkFactory(article=article)
         with CaptureQueriesContext(connection) as queries:
             # 7 for the search page (results and prefetches, bylines among them),
-            # the cache stamps, the navigation and the next-scheduled-article
-            # bound (the last two kept until they change)
-            with django_assert_max_num_queries(10):
+            # the cache stamps, the navigation, the next-scheduled-article bound
+            # and the synonym groups (the last three kept until they change)
+            with django_assert_max_num_queries(11):
                 response = client.get("/search/", {"q": "drone 无人机"})
         assert len(response.context_data["articles"]) == n
         assert not any(" LIKE " in q["sql"].upper() for q in queries.captured_queries)
@@ -417,3 +421,218 @@ def test_backend_follows_the_database():
                 "SELECT count(*) FROM articles_search WHERE rowid = %s", [article.pk]
             )
             assert cursor.fetchone()[0] == 1
+
+
+def snippets(client, query, **params):
+    response = client.get("/search/", {"q": query, **params})
+    return [str(snippet) for _article, snippet in response.context_data["results"]]
+
+
+def plain(snippet):
+    return snippet.replace("<mark>", "").replace("</mark>", "")
+
+
+class TestResultCount:
+    def test_count_is_shown_with_the_right_plural_on_every_page(self, client, settings):
+        settings.ARTICLES_PER_PAGE = 2
+        for i in range(3):
+            ArticleFactory(title=f"Robots {i}", lead="x")
+        ArticleFactory(title="Weather", lead="Rain.")
+        first = client.get("/search/", {"q": "robots"}).content.decode()
+        assert "3 results for “robots”" in first
+        assert '/search/page/2/?q=robots" rel="next"' in first
+        second = client.get("/search/page/2/", {"q": "robots"})
+        assert "3 results for “robots”" in second.content.decode()
+        assert len(second.context_data["articles"]) == 1
+        html = client.get("/search/", {"q": "weather"}).content.decode()
+        assert "1 result for “weather”" in html
+        html = client.get("/search/", {"q": "snow"}).content.decode()
+        assert "0 results for “snow”" in html
+
+    def test_count_escapes_the_query(self, client):
+        html = client.get("/search/", {"q": "<b>robots</b>"}).content.decode()
+        assert "0 results for “&lt;b&gt;robots&lt;/b&gt;”" in html
+
+    def test_no_count_without_a_query(self, client):
+        assert "search-count" not in client.get("/search/").content.decode()
+
+
+class TestSnippets:
+    def test_english_snippet_is_cut_between_words(self, client):
+        words = [f"word{i}x" for i in range(80)]
+        words[40] = "harbour"
+        text = " ".join(words)
+        ArticleFactory(title="Ports", lead="", body=f"<p>{text}</p>")
+        [snippet] = snippets(client, "harbour")
+        assert snippet.startswith("…") and snippet.endswith("…")
+        assert "<mark>harbour</mark>" in snippet
+        shown = plain(snippet).strip("…").split()
+        assert len(shown) > 10
+        assert set(shown) <= set(words), "a word was cut"
+
+    def test_chinese_snippet_is_cut_between_characters(self, client):
+        text = (
+            "前海合作区发布新政策，" * 15
+            + "深圳市政府表示支持。"
+            + "企业纷纷入驻园区。" * 40
+        )
+        chinese("政策", f"<p>{text}</p>")
+        [snippet] = snippets(client, "深圳")
+        assert "<mark>深圳</mark>市政府" in snippet
+        assert snippet.startswith("…") and snippet.endswith("…")
+        assert plain(snippet).strip("…") in text
+
+    def test_mixed_text_never_cuts_an_english_word(self, client):
+        text = (
+            "深圳的 Supercalifragilistic 公司 " * 30
+            + "无人机"
+            + " 深圳的 Extraordinarily 公司" * 30
+        )
+        chinese("无人机", f"<p>{text}</p>")
+        [snippet] = snippets(client, "无人机")
+        shown = plain(snippet).strip("…")
+        assert shown in text
+        for token in shown.split():
+            assert not token.isascii() or token in {
+                "Supercalifragilistic",
+                "Extraordinarily",
+            }, token
+
+    def test_snippet_keeps_to_one_paragraph(self, client):
+        ArticleFactory(
+            title="Qianhai",
+            lead="",
+            body="<p>Nothing here, officials said.</p><p>深圳前海的新政策。</p>",
+        )
+        [snippet] = snippets(client, "前海")
+        assert snippet == "深圳<mark>前海</mark>的新政策。"
+
+    def test_snippet_comes_from_the_best_matching_paragraph(self, client):
+        ArticleFactory(
+            title="Drones",
+            lead="Drones everywhere.",
+            body="<p>More drones.</p><p>Drones swap batteries at night.</p>",
+        )
+        [snippet] = snippets(client, "drones batteries")
+        assert snippet == "<mark>Drones</mark> swap <mark>batteries</mark> at night."
+
+    def test_short_lead_is_shown_whole_without_ellipsis(self, client):
+        ArticleFactory(title="Ports", lead="Robots & cranes.", body="<p>Ships.</p>")
+        assert snippets(client, "robots") == ["<mark>Robots</mark> &amp; cranes."]
+
+
+class TestRanking:
+    @pytest.mark.parametrize("word", ["drones", "无人机"])
+    def test_title_match_beats_newer_article_mentioning_it_more(self, word):
+        ArticleFactory(
+            title=f"{word} over the bay",
+            lead="Pilots.",
+            body="<p>A short story.</p>",
+            published_at=days_ago(30),
+        )
+        mentions = " ".join([f"{word} fly."] * 8)
+        ArticleFactory(
+            title="Port news",
+            lead=f"{word} again and {word}.",
+            body=f"<p>{mentions}</p><p>{mentions}</p>",
+            published_at=days_ago(1),
+        )
+        assert found(word) == [f"{word} over the bay", "Port news"]
+
+    def test_title_match_of_a_synonym_ranks_first(self):
+        ArticleFactory(title="Robots", lead="深圳 深圳 深圳", published_at=days_ago(1))
+        ArticleFactory(title="Shenzhen ports", lead="x", published_at=days_ago(9))
+        assert found("深圳") == ["Shenzhen ports", "Robots"]
+
+
+class TestSynonyms:
+    def test_chinese_name_finds_english_stories_and_back(self, client):
+        for i in range(7):
+            ArticleFactory(title=f"Story {i}", lead=f"Startups in Shenzhen, part {i}.")
+        chinese("深圳新闻", "<p>深圳的初创企业。</p>")
+        ArticleFactory(title="Elsewhere", lead="Nothing about it.")
+        assert len(found("深圳")) == 8
+        assert len(found("shenzhen")) == 8
+        html = client.get("/search/", {"q": "深圳"}).content.decode()
+        assert "8 results for “深圳”" in html
+        assert "Startups in <mark>Shenzhen</mark>, part" in html
+
+    def test_traditional_and_simplified_names_and_spellings(self):
+        ArticleFactory(title="Macao casinos", lead="x")
+        chinese("澳门新闻", "<p>x</p>")
+        chinese("澳門賭場", "<p>x</p>")
+        ArticleFactory(title="Guangzhou metro", lead="x")
+        expected = ["Macao casinos", "澳门新闻", "澳門賭場"]
+        for query in ["澳門", "澳门", "Macau", "macao"]:
+            assert sorted(found(query)) == sorted(expected), query
+        assert found("廣州") == ["Guangzhou metro"]
+
+    def test_names_of_several_words(self):
+        ArticleFactory(
+            title="Trams", lead="New lines in Hong Kong and the Greater Bay Area."
+        )
+        ArticleFactory(title="Kong", lead="A Hong river and Kong hills.")
+        chinese("香港电车", "<p>香港。</p>")
+        assert sorted(found("香港")) == ["Trams", "香港电车"]
+        assert sorted(found("hong kong")) == ["Trams", "香港电车"]
+        assert found("大灣區") == ["Trams"]
+
+    def test_longest_name_wins(self):
+        ArticleFactory(title="Listing", lead="Shares on the Shenzhen Stock Exchange.")
+        ArticleFactory(title="Shenzhen weather", lead="Rain.")
+        assert found("深圳证券交易所") == ["Listing"]
+        assert sorted(found("深圳")) == ["Listing", "Shenzhen weather"]
+
+    def test_other_words_of_the_query_must_still_match(self):
+        ArticleFactory(title="Shenzhen robots", lead="x")
+        ArticleFactory(title="Shenzhen weather", lead="x")
+        assert found("深圳 robots") == ["Shenzhen robots"]
+
+    def test_group_added_in_the_admin_works_on_the_next_request(
+        self, client, settings, desk_editor
+    ):
+        settings.PAGE_CACHE_SECONDS = 300
+        ArticleFactory(title="Nanshan labs", lead="Robots.")
+        assert "0 results for “南山”" in client.get("/search/?q=南山").content.decode()
+        assert client.get("/search/?q=南山").context is None  # served from the cache
+        staff = Client()
+        staff.force_login(desk_editor)
+        response = staff.post(
+            "/admin/articles/searchsynonym/add/",
+            {"name": "Nanshan", "terms": "Nanshan\n南山"},
+        )
+        assert response.status_code == HTTPStatus.FOUND, response.content
+        html = client.get("/search/?q=南山").content.decode()
+        assert "1 result for “南山”" in html
+        group = SearchSynonym.objects.get(name="Nanshan")
+        response = staff.post(
+            f"/admin/articles/searchsynonym/{group.pk}/delete/", {"post": "yes"}
+        )
+        assert response.status_code == HTTPStatus.FOUND
+        assert "0 results for “南山”" in client.get("/search/?q=南山").content.decode()
+
+    def test_a_group_needs_two_names(self, admin_client):
+        response = admin_client.post(
+            "/admin/articles/searchsynonym/add/", {"name": "One", "terms": "One\n\nOne"}
+        )
+        assert response.status_code == HTTPStatus.OK
+        assert "at least two names" in response.content.decode()
+        assert not SearchSynonym.objects.filter(name="One").exists()
+
+    def test_seeded_groups_cover_the_greater_bay_area(self):
+        names = {name for group in SearchSynonym.objects.groups() for name in group}
+        for name in [
+            "深圳", "Hong Kong", "澳門", "Macao", "廣州", "前海", "大湾区",
+            "Zhuhai", "佛山", "東莞", "惠州", "中山", "江门", "肇慶", "南沙",
+            "橫琴", "香港科技大學", "深圳证券交易所", "香港交易所", "騰訊",
+            "华为", "比亞迪", "大疆",
+        ]:  # fmt: skip
+            assert name in names, name
+
+    def test_synonyms_are_read_once_and_then_kept(self, client):
+        ArticleFactory(title="Shenzhen robots", lead="x")
+        client.get("/search/", {"q": "深圳"})
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/search/", {"q": "robots 深圳"})
+        assert len(response.context_data["articles"]) == 1
+        assert not any("searchsynonym" in q["sql"] for q in queries.captured_queries)

@@ -1,5 +1,13 @@
 """Admin for the newsroom, one module per area; importing registers them."""
 
-from . import articles, authors, links, moderation, taxonomy, workflow
+from . import articles, authors, links, moderation, search, taxonomy, workflow
 
-__all__ = ["articles", "authors", "links", "moderation", "taxonomy", "workflow"]
+__all__ = [
+    "articles",
+    "authors",
+    "links",
+    "moderation",
+    "search",
+    "taxonomy",
+    "workflow",
+]

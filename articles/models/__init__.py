@@ -8,6 +8,7 @@ from .links import SourceLink, SourceLinkQuerySet
 from .moderation import SourceLinkDecision, SourceLinkModeration
 from .redirects import ArticleRedirect
 from .stamps import Stamp
+from .synonyms import SearchSynonym
 from .taxonomy import Category, Language, Source
 from .workflow import AuditEntry, PreviewLink, PreviewLinkUse
 
@@ -40,6 +41,7 @@ __all__ = [
     "Language",
     "PreviewLink",
     "PreviewLinkUse",
+    "SearchSynonym",
     "Source",
     "SourceDomain",
     "SourceEntry",

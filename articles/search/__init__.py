@@ -13,6 +13,8 @@ from . import postgres, sqlite
 from .text import (
     MAX_QUERY_CHARS,
     Query,
+    Synonyms,
+    paragraphs,
     parse_query,
     plain_text,
     snippet,
@@ -22,12 +24,14 @@ from .text import (
 __all__ = [
     "MAX_QUERY_CHARS",
     "Query",
+    "Synonyms",
     "index_articles",
     "parse_query",
     "rebuild_index",
     "remove_articles",
     "search_articles",
     "snippet_for",
+    "synonyms",
 ]
 
 _BACKENDS = {"postgresql": postgres, "sqlite": sqlite}
@@ -83,16 +87,25 @@ def rebuild_index() -> int:
     return len(ids)
 
 
-def search_articles(raw_query: str, articles=None):
+def synonyms(groups=None) -> Synonyms:
+    """The editors' synonym groups (one query), or these groups of names."""
+    from ..models import SearchSynonym
+
+    return Synonyms(SearchSynonym.objects.groups() if groups is None else groups)
+
+
+def search_articles(raw_query: str, articles=None, names: Synonyms | None = None):
     """Return published articles matching the query, best first, with search_rank.
 
-    A query with nothing searchable in it (blank, punctuation) matches nothing.
+    A query with nothing searchable in it (blank, punctuation) matches nothing. A
+    name in a synonym group also finds its other names (names: synonyms(), read
+    here when not given).
     """
     from ..models import Article
 
     if articles is None:
         articles = Article.objects.published()
-    query = parse_query(raw_query)
+    query = parse_query(raw_query, synonyms() if names is None else names)
     if not query:
         return articles.none()
     return (
@@ -102,7 +115,8 @@ def search_articles(raw_query: str, articles=None):
     )
 
 
-def snippet_for(article, raw_query: str) -> SafeString:
-    """Return an escaped excerpt of the article with the query's words in <mark>."""
-    text = f"{article.lead} {plain_text(article.body)}"
-    return snippet(text, parse_query(raw_query))
+def snippet_for(article, raw_query: str, names: Synonyms | None = None) -> SafeString:
+    """Return an escaped excerpt of the article's best-matching paragraph (lead or
+    body), with the query's words and their synonyms in <mark>."""
+    query = parse_query(raw_query, names)
+    return snippet([article.lead, *paragraphs(article.body)], query)

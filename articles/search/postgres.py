@@ -9,11 +9,16 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import F, Value
+from django.db.models.functions import Sign
 
-from .text import Query
+from .text import Query, Term
 
 # Weights: A title, B lead plus tags and source names, C body.
 FIELD_WEIGHTS = (("title", "A"), ("lead", "B"), ("extra", "B"), ("body", "C"))
+# ts_rank's weights in its order (D, C, B, A): only title matches count.
+TITLE_ONLY = [0.0, 0.0, 0.0, 1.0]
+# ts_rank normalisation 32: rank / (rank + 1), below 1.
+BELOW_ONE = 32
 
 
 def _vector(documents):
@@ -44,20 +49,36 @@ def remove(ids) -> None:
     """Nothing to do: the vector lives on the article row and goes with it."""
 
 
+def _term_query(term: Term) -> SearchQuery:
+    config = "english" if term.kind == "latin" else "simple"
+    if len(term.tokens) == 1:
+        return SearchQuery(term.tokens[0], config=config)
+    return SearchQuery(" ".join(term.tokens), config=config, search_type="phrase")
+
+
 def _search_query(query: Query) -> SearchQuery:
-    parts = [SearchQuery(w, config="english") for w in query.words]
-    parts += [
-        SearchQuery(" ".join(p), config="simple", search_type="phrase")
-        for p in query.phrases
-    ]
-    parts += [SearchQuery(u, config="simple") for u in query.unigrams]
-    return reduce(operator.and_, parts)
+    """Clauses ANDed, a clause's alternatives ORed, an alternative's terms ANDed."""
+    return reduce(
+        operator.and_,
+        (
+            reduce(
+                operator.or_,
+                (reduce(operator.and_, map(_term_query, alt)) for alt in clause),
+            )
+            for clause in query.clauses
+        ),
+    )
 
 
 def search(articles, query: Query):
+    """Matches with search_rank: 1 for a match in the title, plus the whole
+    document's ts_rank scaled below 1, so any title match ranks above body mentions."""
     search_query = _search_query(query)
+    vector = F("search_vector")
+    title = SearchRank(vector, search_query, weights=TITLE_ONLY)
+    rank = SearchRank(vector, search_query, normalization=Value(BELOW_ONE))
     return articles.filter(search_vector=search_query).annotate(
-        search_rank=SearchRank(F("search_vector"), search_query)
+        search_rank=Sign(title) + rank
     )
 
 

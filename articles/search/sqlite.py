@@ -9,12 +9,17 @@ from django.db import connection
 from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
 
-from .text import Query
+from .text import Query, Term
 
 TABLE = "articles_search"
 COLUMNS = ("title", "lead", "body", "extra", "uni")
 # bm25 weights in COLUMNS order: a title match counts most.
-_RANK = f"-bm25({TABLE}, 10.0, 4.0, 1.0, 4.0, 1.0)"
+_BM25 = f"bm25({TABLE}, 10.0, 4.0, 1.0, 4.0, 1.0)"
+# bm25 is negative, lower for a better match; with the title's weight alone it is
+# below 0 only for a match in the title. The rank: 1 for a title match, plus the
+# whole row's score scaled below 1 (s / (s + 1)), so a title match ranks above any
+# number of mentions in the body.
+_RANK = f"(bm25({TABLE}, 1.0, 0.0, 0.0, 0.0, 0.0) < 0) + {_BM25} / ({_BM25} - 1.0)"
 
 
 def _column_text(doc) -> str:
@@ -56,12 +61,19 @@ def clear() -> None:
         cursor.execute(f"DELETE FROM {TABLE}")
 
 
+def _term(term: Term) -> str:
+    # Tokens hold only word characters, so quoting them is a complete escape.
+    if term.kind == "char":
+        return f'uni : "{term.tokens[0]}"'
+    return f'"{" ".join(term.tokens)}"'
+
+
 def _match(query: Query) -> str:
-    # Terms hold only word characters, so quoting each one is a complete escape.
-    terms = [f'"{w}"' for w in query.words]
-    terms += [f'"{" ".join(p)}"' for p in query.phrases]
-    terms += [f'uni : "{u}"' for u in query.unigrams]
-    return " AND ".join(terms)
+    """Clauses ANDed, a clause's alternatives ORed, an alternative's terms ANDed."""
+    return " AND ".join(
+        "(" + " OR ".join(f"({' AND '.join(map(_term, alt))})" for alt in clause) + ")"
+        for clause in query.clauses
+    )
 
 
 def search(articles, query: Query):

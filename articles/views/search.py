@@ -1,12 +1,21 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import ListView
 
-from ..freshness import ARTICLES
+from ..freshness import ARTICLES, SEARCH
 from ..models import Article
-from ..search import MAX_QUERY_CHARS, search_articles, snippet_for
+from ..search import (
+    MAX_QUERY_CHARS,
+    Synonyms,
+    search_articles,
+    snippet_for,
+    synonyms,
+)
 from .archives import ArticleListMixin
 
 
@@ -18,17 +27,25 @@ class SearchView(ArticleListMixin, ListView):
     def get_query(self) -> str:
         return " ".join(self.request.GET.get("q", "")[:MAX_QUERY_CHARS].split())
 
+    @cached_property
+    def names(self) -> Synonyms:
+        """The editors' synonym groups, kept until one of them changes.
+
+        Kept built: folding their names costs 5 ms, reading them back 0.6 ms.
+        """
+        return self.freshness.cached("search-synonyms", [SEARCH], synonyms)
+
     def get_queryset(self):
         """Ids of the matching articles: best match first, or newest first if many.
 
         Ranking computes a score for every match, so a query matching more than
         SEARCH_RANKED_MAX articles (a word found in most of them) is listed by date.
-        The count is the one the paginator shows, kept per query until an article
-        changes.
+        The count is the one the paginator and the heading show, kept per query
+        until an article or a synonym group changes.
         """
-        matches = search_articles(self.get_query())
+        matches = search_articles(self.get_query(), names=self.names)
         self.total = self.freshness.cached(
-            f"count:{self.page_path(1)}", [ARTICLES], matches.count
+            f"count:{self.page_path(1)}", [ARTICLES, SEARCH], matches.count
         )
         self.ranked = self.total <= settings.SEARCH_RANKED_MAX
         if not self.ranked:
@@ -56,13 +73,25 @@ class SearchView(ArticleListMixin, ListView):
             return _("Search")
         return _("Search Results for “%(query)s”") % {"query": query}
 
+    def result_count(self) -> str:
+        """“12 results for “深圳””: the number of matches, on every page."""
+        return ngettext(
+            "%(count)s result for “%(query)s”",
+            "%(count)s results for “%(query)s”",
+            self.total,
+        ) % {
+            "count": number_format(self.total, force_grouping=True),
+            "query": self.get_query(),
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.get_query()
         context.update(
             search_query=query,
+            result_count=self.result_count() if query else "",
             results=[
-                (article, snippet_for(article, query))
+                (article, snippet_for(article, query, self.names))
                 for article in context["page_obj"].object_list
             ],
             robots="noindex, follow",
