@@ -98,6 +98,23 @@ def test_queue_opens_on_pending_links_with_counts(client, moderator):
     assert len(everything) == 3
 
 
+def test_queue_says_when_no_source_matches_a_link(client, moderator):
+    named = pending_link(url="https://www.caixinglobal.com/2026/story")
+    unnamed = pending_link(url="https://www.sznews.com/2026/story")
+    SourceLink.objects.filter(pk=named.pk).update(
+        source=SourceFactory(name="Caixin", slug="caixin")
+    )
+    SourceLink.objects.filter(pk=unnamed.pk).update(source=None)
+    client.force_login(moderator)
+    html = client.get(QUEUE).content.decode()
+    assert "sznews.com (no source matches this domain)" in html
+    assert "caixinglobal.com (no source" not in html
+    change = reverse("admin:articles_sourcelinkmoderation_change", args=[unnamed.pk])
+    assert "sznews.com (no source matches this domain)" in (
+        client.get(change).content.decode()
+    )
+
+
 def test_queue_lists_broken_links(client, moderator):
     SourceLinkFactory(url="https://fine.example.com/")
     broken = SourceLinkFactory(url="https://dead.example.com/")

@@ -38,6 +38,17 @@ class SourceLinkForm(forms.ModelForm):
 
 
 class LinkHealthMixin:
+    @admin.display(description=_("readers see"), ordering="source__name")
+    def readers_see(self, link):
+        """The name readers are given: the source's, else the domain's, said plainly."""
+        if link.source_id:
+            return link.source.name
+        if not link.url:
+            return "—"
+        return _("%(domain)s (no source matches this domain)") % {
+            "domain": link.site_name
+        }
+
     @admin.display(description=_("health"))
     def health(self, link):
         code = link.http_status or "—"
@@ -94,7 +105,7 @@ class SourceLinkAdmin(LinkHealthMixin, HttpsURLMixin, admin.ModelAdmin):
     list_display = [
         "url",
         "article",
-        "source",
+        "readers_see",
         "language",
         "status",
         "health",

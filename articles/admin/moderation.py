@@ -98,7 +98,7 @@ class SourceLinkModerationAdmin(LinkHealthMixin, admin.ModelAdmin):
     list_display = [
         "url",
         "article_title",
-        "source",
+        "readers_see",
         "link_language",
         "status",
         "submitted_by",
@@ -122,6 +122,7 @@ class SourceLinkModerationAdmin(LinkHealthMixin, admin.ModelAdmin):
         "visit",
         "article_title",
         "source",
+        "readers_see",
         "language",
         "status",
         "submitted_by",
