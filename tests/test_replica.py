@@ -6,12 +6,8 @@ the replica has not replayed is visible only on the primary.
 """
 
 import contextlib
-import http.cookiejar
 import os
 import socket
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 from django.test import RequestFactory
@@ -26,9 +22,9 @@ from gbanews.replica import (
     reads_from_replica,
 )
 
+from .browsing import Browser
 from .replica import on_database, replay_paused, streaming_replica, wait_until_replayed
 from .servers import (
-    Server,
     Site,
     flush_redis,
     manage,
@@ -103,45 +99,9 @@ def articles(site):
     return list(shell_json(site.env, ARTICLES).values())
 
 
-class Visitor:
-    """One browser on one server: its cookies kept across requests."""
-
-    def __init__(self, server: Server):
-        self.server = server
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.ProxyHandler({}),
-            urllib.request.HTTPCookieProcessor(self.cookies),
-        )
-
-    def request(self, path, data=None) -> tuple[int, str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(self.server.url + path, data=body)
-        try:
-            with self.opener.open(request, timeout=10) as answer:
-                return answer.status, answer.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def cookie(self, name) -> str | None:
-        return next((c.value for c in self.cookies if c.name == name), None)
-
-    def log_in(self, username, password) -> tuple[int, str]:
-        self.request("/admin/login/")
-        return self.request(
-            "/admin/login/?next=/admin/",
-            {
-                "csrfmiddlewaretoken": self.cookie("csrftoken"),
-                "username": username,
-                "password": password,
-            },
-        )
-
-
-def editor_on(server) -> Visitor:
-    editor = Visitor(server)
-    status, _ = editor.log_in("editor", PASSWORD)
-    assert status == 200 and editor.cookie("sessionid"), "the editor could not log in"
+def editor_on(server) -> Browser:
+    editor = Browser(server.url)
+    editor.log_in("editor", PASSWORD)
     return editor
 
 
@@ -172,12 +132,12 @@ def test_anonymous_readers_read_the_replica_and_the_admin_the_primary(site, arti
         untracked_title(site, article["pk"], new)
         anonymous = site.servers[0].fetch(article["url"])
         change = f"/admin/articles/article/{article['pk']}/change/"
-        editor = editor_on(site.servers[1]).request(change)
+        editor = editor_on(site.servers[1]).get(change)
 
     assert anonymous.status == 200
     assert escape(article["title"]) in anonymous.body
     assert escape(new) not in anonymous.body
-    assert editor[0] == 200 and escape(new) in editor[1]
+    assert editor.status == 200 and escape(new) in editor.text
 
 
 @pytest.mark.processes
@@ -228,11 +188,11 @@ def test_published_article_shows_everywhere_at_once_while_replay_is_paused(
             f"article.title = {title!r}\n"
             "article.save()\n"
         )
-        editor = editor_on(site.servers[0]).request(article["url"])
+        editor = editor_on(site.servers[0]).get(article["url"])
         while_paused = lacking(site, "/", title) + lacking(site, article["url"], title)
     after = lacking(site, "/", title) + lacking(site, article["url"], title)
 
-    assert editor[0] == 200 and escape(title) in editor[1]
+    assert editor.status == 200 and escape(title) in editor.text
     assert while_paused == [], "\n".join(while_paused)
     assert after == [], "\n".join(after)
 
@@ -255,12 +215,15 @@ def test_replica_is_used_again_once_it_has_caught_up(site, articles):
 @pytest.mark.replica
 def test_anonymous_posts_write_to_the_primary(site):
     """A failed login is recorded (django-axes) and a good one makes a session."""
-    visitor = Visitor(site.servers[0])
-    failed = visitor.log_in("editor", "not the password")
-    logged_in = visitor.log_in("editor", PASSWORD)
-
-    assert failed[0] == 200 and "Please enter the correct username" in failed[1]
-    assert logged_in[0] == 200 and visitor.cookie("sessionid")
+    visitor = Browser(site.servers[0].url)
+    failed = visitor.submit(
+        "/admin/login/?next=/admin/",
+        {"username": "editor", "password": "not the password"},
+        form_id="login-form",
+    )
+    assert failed.status == 200 and "Please enter the correct username" in failed.text
+    visitor.log_in("editor", PASSWORD)  # fails the test unless it redirects
+    assert any(cookie.name == "sessionid" for cookie in visitor.cookies)
 
 
 @pytest.mark.processes
