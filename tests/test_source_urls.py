@@ -277,7 +277,11 @@ def test_article_inline_refuses_the_link_and_keeps_what_was_typed(client, editor
         reverse("admin:articles_article_change", args=[article.pk]), data
     )
     assert response.status_code == HTTPStatus.OK
-    [inline] = response.context["inline_admin_formsets"]
+    [inline] = [
+        inline
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "source_links"
+    ]
     assert inline.formset.errors[0]["url"][0].startswith("The host name “p\u0430ypal")
     assert response.context["adminform"].form["title"].value() == (
         "A new title the editor typed"
