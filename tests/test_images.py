@@ -905,7 +905,6 @@ def test_image_replaced_while_the_task_writes_gets_no_stale_renditions(
     settings, task_storage
 ):
     """The task made the first image's renditions, but may not record them."""
-    task_storage.gate.set()
 
     def replace():
         article = Article.objects.get()
@@ -916,6 +915,9 @@ def test_image_replaced_while_the_task_writes_gets_no_stale_renditions(
     ArticleFactory(
         image=image_upload("first.jpg", width=700, height=400), image_alt="x"
     )
+    # The task starts once the article is made (the factory's writes are several
+    # transactions; an editor's save in the admin is one).
+    task_storage.gate.set()
     assert wait_for_pending(30)
     article = Article.objects.get()
     second = article.image.name
