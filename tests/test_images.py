@@ -3,6 +3,7 @@
 import contextlib
 import ctypes
 import io
+import json
 import os
 import re
 import shutil
@@ -894,7 +895,9 @@ def test_image_replaced_before_the_task_runs_gets_no_stale_renditions(
     article.refresh_from_db()
     second = article.image.name
     assert "second" in second and article.image_renditions["widths"] == [64]
-    assert not any(first in n for t, n in task_storage.saves if t != "MainThread")
+    assert first not in json.dumps(article.image_renditions)
+    # The first image's task may have read its original before the deletion task
+    # removed it; whatever it wrote went again, and nothing of it was recorded.
     assert stored_files(settings) == sorted(
         [second] + [f"renditions/{second}.64w.{ext}" for ext in ("jpg", "webp")]
     )
