@@ -191,7 +191,8 @@ def connect() -> None:
         byline_changed, sender=ArticleAuthor, dispatch_uid="byline-deleted"
     )
     post_save.connect(author_changed, sender=Author, dispatch_uid="author-saved")
-    post_delete.connect(author_changed, sender=Author, dispatch_uid="author-deleted")
+    # Before the delete: its bylines (and so the articles naming it) go with it.
+    pre_delete.connect(author_changed, sender=Author, dispatch_uid="author-deleted")
     post_save.connect(
         author_link_changed, sender=AuthorLink, dispatch_uid="author-link-saved"
     )

@@ -904,6 +904,26 @@ def test_image_replaced_before_the_task_runs_gets_no_stale_renditions(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_saving_an_article_read_before_its_renditions_keeps_them(task_storage):
+    """Only the task records renditions: a save that keeps the image leaves them."""
+    article = ArticleFactory(
+        image=image_upload("kept.jpg", width=700, height=400), image_alt="x"
+    )
+    read_early = Article.objects.get(pk=article.pk)
+    assert "widths" not in read_early.image_renditions
+    task_storage.gate.set()
+    assert wait_for_pending(30)
+    article.refresh_from_db()
+    recorded = article.image_renditions
+    assert recorded["widths"]
+    read_early.title = "Edited after the renditions were made"
+    read_early.save()
+    article.refresh_from_db()
+    assert article.title == "Edited after the renditions were made"
+    assert article.image_renditions == recorded
+
+
+@pytest.mark.django_db(transaction=True)
 def test_image_replaced_while_the_task_writes_gets_no_stale_renditions(
     settings, task_storage
 ):

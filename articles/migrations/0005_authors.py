@@ -61,8 +61,11 @@ def authors_from_accounts(apps, schema_editor):
     ArticleAuthor.objects.bulk_create(bylines, batch_size=5000)
     AuthorEntry.objects.bulk_create(entries, batch_size=5000)
     # Pages and entries cached before now show no bylines: retire them all.
+    # Every write moves "latest" too: a cached page is checked against it first.
     Stamp = apps.get_model("articles", "Stamp")
-    Stamp.objects.update_or_create(key="site", defaults={"version": time.time_ns()})
+    version = time.time_ns()
+    for key in ("site", "latest"):
+        Stamp.objects.update_or_create(key=key, defaults={"version": version})
 
 
 class Migration(migrations.Migration):
@@ -162,17 +165,6 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "authors of the article",
                 "ordering": ["position", "pk"],
             },
-        ),
-        migrations.AddField(
-            model_name="article",
-            name="authors",
-            field=models.ManyToManyField(
-                blank=True,
-                help_text="Named in the byline, in order.",
-                related_name="articles",
-                through="articles.ArticleAuthor",
-                to="articles.author",
-            ),
         ),
         migrations.CreateModel(
             name="AuthorEntry",

@@ -107,7 +107,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> "ArticleQuerySet":
-        return self.for_listing().select_related("author")
+        """An article page shows what an archive entry shows, and its body."""
+        return self.for_listing()
 
     def related_ids(self, article, limit: int = 5) -> list[int]:
         """Up to limit others sharing the most tags, then categories, newest first.
@@ -197,13 +198,6 @@ class Article(models.Model):
         blank=True,
         help_text=_("At least one is needed to publish."),
     )
-    authors = models.ManyToManyField(
-        Author,
-        through=ArticleAuthor,
-        related_name="articles",
-        blank=True,
-        help_text=_("Named in the byline, in order."),
-    )
     tags = TaggableManager(blank=True)
     # The same tagging rows, for prefetching (see for_listing()); no column.
     tagged_items = GenericRelation(TaggedItem, related_query_name="article")
@@ -280,7 +274,8 @@ class Article(models.Model):
             )
         if not self._state.adding:
             self.version += 1
-        if not self._state.adding and images.image_changes(self):
+        new_image = not self._state.adding and images.image_changes(self)
+        if new_image:
             # The image as committed, locked: renditions that a task recorded
             # after this instance was read go with the image they belong to.
             self.image_renditions = (
@@ -300,6 +295,15 @@ class Article(models.Model):
             }
             if "image" in kwargs["update_fields"]:
                 kwargs["update_fields"].add("image_renditions")
+        elif not self._state.adding and not new_image:
+            # The renditions are the rendition task's to record
+            # (services/renditions.py): a save that keeps the image leaves them as
+            # stored, even if this instance was read before the task finished.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "image_renditions"
+            ]
         old_slug = self._published_slug()
         super().save(*args, **kwargs)
         if old_slug and old_slug != self.slug:
