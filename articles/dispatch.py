@@ -77,23 +77,25 @@ def _deliver(name: str, kwargs: dict) -> None:
     _run_here(name, kwargs)
 
 
-def _run_here(name: str, kwargs: dict) -> None:
+def _run_here(name: str, kwargs: dict, retries: int = 0) -> None:
+    """Run the task once; on RetryLater, queue it again after a backoff.
+
+    The wait is a timer, not a sleeping pool thread, so a task that keeps failing
+    holds none of the few threads the other tasks need.
+    """
     task = current_app.tasks[name]
-    retries = 0
-    while True:
-        try:
-            task(**kwargs)
+    try:
+        task(**kwargs)
+    except RetryLater as exc:
+        if task.max_retries is not None and retries >= task.max_retries:
+            logger.error("Task %s gave up after %d retries: %s", name, retries, exc)
             return
-        except RetryLater as exc:
-            if task.max_retries is not None and retries >= task.max_retries:
-                logger.error("Task %s gave up after %d retries: %s", name, retries, exc)
-                return
-            logger.warning("Task %s will be retried: %s", name, exc)
-            threading.Event().wait(retry_delay(retries))
-            retries += 1
-        except Exception:
-            logger.exception("Task %s failed.", name)
-            return
+        logger.warning("Task %s will be retried: %s", name, exc)
+        _pool.submit(
+            lambda: _run_here(name, kwargs, retries + 1), delay=retry_delay(retries)
+        )
+    except Exception:
+        logger.exception("Task %s failed.", name)
 
 
 class LocalPool:
@@ -111,9 +113,19 @@ class LocalPool:
         self._threads: list[threading.Thread] = []
         self._idle = threading.Condition()
 
-    def submit(self, job) -> None:
+    def submit(self, job, delay: float = 0) -> None:
+        """Run job on a pool thread, after delay seconds; wait() counts it at once."""
         with self._idle:
             self._pending += 1
+        if delay > 0:
+            timer = threading.Timer(delay, self._put, args=(job,))
+            timer.daemon = True
+            timer.start()
+        else:
+            self._put(job)
+
+    def _put(self, job) -> None:
+        with self._idle:
             if len(self._threads) < min(self._size, self._pending):
                 thread = threading.Thread(
                     target=self._work, name="gbanews-tasks", daemon=True

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from articles.dispatch import wait_for_pending
+from articles.dispatch import LOCAL_THREADS, wait_for_pending
 from articles.models import SourceLink
 
 from .factories import SourceLinkFactory
@@ -89,3 +89,31 @@ def test_failing_archiver_is_retried_then_recorded_as_failed(
     assert len(saves) == 3
     page = client.get(reverse("admin:articles_sourcelink_changelist")).content
     assert b"failed after 3 attempt(s): no archived copy (HTTP 503)" in page
+
+
+def test_a_task_waiting_to_retry_holds_no_thread(
+    client, editor, archiver_settings, http_server
+):
+    """More failing links than threads: the next task runs before their retries."""
+    archiver_settings.TASK_RETRY_BACKOFF = 2
+    archiver_settings.TASK_RETRY_BACKOFF_MAX = 2
+    failing = [
+        SourceLinkFactory(
+            url=f"https://f{n}.example/failing", status=SourceLink.Status.PENDING
+        )
+        for n in range(LOCAL_THREADS + 1)
+    ]
+    quick = SourceLinkFactory(
+        url="https://q.example/quick", status=SourceLink.Status.PENDING
+    )
+    client.force_login(editor)
+    chosen = [link.pk for link in failing] + [quick.pk]
+    before = len(http_server.hits)
+    client.post(QUEUE, {"action": "approve_selected", "_selected_action": chosen})
+    assert wait_for_pending(30)
+    hits = http_server.hits[before:]
+    asked = [path for _, path, _ in hits if path.startswith("/archive/")]
+    quick_at = asked.index("/archive/https://q.example/quick")
+    # First attempts only, then the quick one: no retry came before it.
+    assert len(set(asked[:quick_at])) == quick_at >= LOCAL_THREADS
+    assert len(asked) == quick_at + 1 + 2 * len(failing)
