@@ -111,7 +111,7 @@ class RunVerdict:
         self.kinds: set[str] = set()
         self.hosts: set[str] = set()
 
-    def add(self, url: str, result: CheckResult) -> None:
+    def add(self, host: str, result: CheckResult) -> None:
         # A refusal is this site's rule, not an answer from the network.
         if result.inconclusive or result.refused:
             return
@@ -119,7 +119,7 @@ class RunVerdict:
             self.working = True
             return
         self.kinds.add(result.failure_kind)
-        self.hosts.add(_hostname(url))
+        self.hosts.add(host)
         self.working = self.working or len(self.kinds) > 1
 
     @property
@@ -131,13 +131,6 @@ class RunVerdict:
             return ""
         (kind,) = self.kinds
         return f"every one of {len(self.hosts)} hosts failed the same way ({kind})"
-
-
-def _hostname(url: str) -> str:
-    try:
-        return urlsplit(url).hostname or url
-    except ValueError:
-        return url
 
 
 class HostThrottle:

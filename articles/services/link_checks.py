@@ -55,14 +55,18 @@ Report = Callable[[CheckRun, SourceLink, CheckResult, str], None]
 
 
 def source_links_check(
-    *, limit: int = 0, workers: int = 0, report: Report | None = None
+    *,
+    limit: int = 0,
+    workers: int = 0,
+    report: Report | None = None,
+    policy: CheckPolicy | None = None,
 ) -> CheckRun:
     """Check the approved links that are due and record their health.
 
     report is called after each link is recorded. Safe to run twice at once.
     """
     workers = workers or settings.SOURCE_LINK_CHECK_WORKERS
-    policy = check_policy()
+    policy = policy or check_policy()
     throttle = HostThrottle(policy.host_interval)
     token = uuid.uuid4()
     checked_before = timezone.now() - datetime.timedelta(
@@ -105,10 +109,13 @@ def source_links_check(
             }
             for future in as_completed(futures):
                 link, result = futures[future], future.result()
-                verdict.add(link.url, result)
-                if result.ok or result.inconclusive or result.refused:
-                    record(link, result)
-                elif verdict.working:
+                verdict.add(link.host or link.url, result)
+                if (
+                    verdict.working
+                    or result.ok
+                    or result.inconclusive
+                    or result.refused
+                ):
                     record(link, result)
                 else:
                     held.append((link, result))

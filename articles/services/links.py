@@ -231,15 +231,16 @@ def source_link_archive(*, link_id: int) -> str:
     queued, or already archived). While attempts remain, a failure is recorded
     and ArchiveFailed raised, so that the task is retried.
     """
-    link = SourceLink.objects.filter(
+    if not settings.ARCHIVER_ENDPOINT:
+        return "skipped"
+    # Each write below is conditional on it too: a link archived meanwhile stays.
+    queued = SourceLink.objects.filter(
         pk=link_id, archive_url="", archive_status=SourceLink.ArchiveStatus.QUEUED
-    ).first()
-    if link is None or not settings.ARCHIVER_ENDPOINT:
+    )
+    link = queued.first()
+    if link is None:
         return "skipped"
     attempt, now = link.archive_attempts + 1, timezone.now()
-    queued = SourceLink.objects.filter(
-        pk=link.pk, archive_url="", archive_status=SourceLink.ArchiveStatus.QUEUED
-    )
     try:
         archive_url = request_archive(
             link.url,

@@ -41,16 +41,18 @@ def article_renditions_make(
     retires the cached pages that showed the original alone.
     """
     article = Article.objects.filter(pk=article_id).exclude(image="")
-    article = article.only("image", "image_renditions").first()
+    article = article.only("image").first()
     if article is None or (name and article.image.name != name):
         return "skipped"
     name, storage = article.image.name, article.image.storage
+    # The article while it still shows this image: where the renditions go.
+    recorded = Article.objects.filter(pk=article_id, image=name)
     written: list[str] = []
     try:
         meta = images.make_renditions(name, storage, written)
     except (FileNotFoundError, UnidentifiedImageError, Image.DecompressionBombError):
         images.delete_files(written, storage)
-        if not _is_current(article_id, name):
+        if not recorded.exists():
             return "skipped"  # replaced meanwhile; its original is gone with it
         raise RenditionsNotMade(
             f"the original {name} is missing or unreadable", retry=False
@@ -59,7 +61,6 @@ def article_renditions_make(
         # A storage's own exceptions (an object store's) as well as OSError.
         images.delete_files(written, storage)
         raise RenditionsNotMade(f"{name}: {exc}", retry=True) from exc
-    recorded = Article.objects.filter(pk=article_id, image=name)
     before = recorded.values_list("image_renditions", flat=True).first() or {}
     if not recorded.update(image_renditions=meta):
         images.delete_files(images.stored_names(meta)[1:], storage)
@@ -69,7 +70,3 @@ def article_renditions_make(
     if notify:
         content_changed.send(sender=Article, articles=[article_id])
     return "made"
-
-
-def _is_current(article_id: int, name: str) -> bool:
-    return Article.objects.filter(pk=article_id, image=name).exists()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.services import source_links_check
+from articles.services.link_checks import check_policy
 
 
 class Command(BaseCommand):
@@ -40,9 +41,12 @@ class Command(BaseCommand):
             )
 
         try:
-            run = source_links_check(limit=limit, workers=workers or 0, report=report)
+            policy = check_policy()
         except ValueError as exc:
             raise CommandError(f"SOURCE_LINK_CHECK_ALLOWED_NETWORKS: {exc}") from exc
+        run = source_links_check(
+            limit=limit, workers=workers or 0, report=report, policy=policy
+        )
         if not announced:
             self.stdout.write(f"{run.due} approved links due for a check.")
         if run.inconclusive_reason:
