@@ -203,29 +203,21 @@ def upload_name(name: str, format_: str) -> str:
     return f"{stem}.{FORMATS[format_][0]}"
 
 
-def clean_upload(file) -> ContentFile:
+def clean_upload(file, square: int = 0) -> tuple[ContentFile, tuple[int, int]]:
     """Re-encode an upload: EXIF orientation applied, every piece of metadata gone.
 
-    Animated GIFs keep their first frame only.
+    Animated GIFs keep their first frame only. With square, the picture is cropped
+    to its centre square no wider than that (an author's photo). Return the file
+    and its (width, height).
     """
     with Image.open(io.BytesIO(_read(file))) as image:
         format_ = image.format
         clean = _pixels_only(image)
-    return ContentFile(_encode(clean, format_), name=upload_name(file.name, format_))
-
-
-def square_upload(file, side: int) -> ContentFile:
-    """Like clean_upload(), cropped to its centre square and no wider than side.
-
-    For small pictures (an author's photo): one stored file, made on save.
-    """
-    with Image.open(io.BytesIO(_read(file))) as image:
-        format_ = image.format
-        clean = _pixels_only(image)
-    square = ImageOps.fit(
-        clean, (min(side, *clean.size),) * 2, Image.Resampling.LANCZOS
-    )
-    return ContentFile(_encode(square, format_), name=upload_name(file.name, format_))
+    if square:
+        side = min(square, *clean.size)
+        clean = ImageOps.fit(clean, (side, side), Image.Resampling.LANCZOS)
+    name = upload_name(file.name, format_)
+    return ContentFile(_encode(clean, format_), name=name), clean.size
 
 
 def rendition_name(name: str, width: int, ext: str) -> str:
@@ -285,15 +277,6 @@ def make_renditions(name: str, storage=default_storage, written=None) -> dict:
     }
 
 
-def original_meta(name: str, width: int, height: int, size: int) -> dict:
-    """What pages need of an original without renditions (yet)."""
-    return {"name": name, "width": width, "height": height, "bytes": size}
-
-
-def has_renditions(meta: dict) -> bool:
-    return bool(meta.get("widths"))
-
-
 def stored_names(meta: dict) -> list[str]:
     """Every file the metadata of one stored image accounts for, original first."""
     if not meta.get("name"):
@@ -335,7 +318,7 @@ def picture(meta: dict, storage=default_storage) -> dict | None:
     if not meta.get("name") or not meta.get("width"):
         return None
     name = meta["name"]
-    if not has_renditions(meta):
+    if not meta.get("widths"):
         return {
             "webp_srcset": "",
             "srcset": "",
@@ -391,9 +374,7 @@ def _write(article, file) -> tuple[str, dict]:
 
     Raise ImageNotStored if the storage fails, once every file written is gone.
     """
-    cleaned = clean_upload(file)
-    with Image.open(io.BytesIO(_read(cleaned))) as image:
-        width, height = image.size
+    cleaned, (width, height) = clean_upload(file)
     storage, field = file.storage, file.field
     written = []
     try:
@@ -412,7 +393,13 @@ def _write(article, file) -> tuple[str, dict]:
         logger.exception("Could not store the image %s", cleaned.name)
         delete_files(written, storage)
         raise ImageNotStored(_storage_problem(error)) from error
-    return stored, original_meta(stored, width, height, cleaned.size)
+    # What pages need of an original until its renditions are recorded.
+    return stored, {
+        "name": stored,
+        "width": width,
+        "height": height,
+        "bytes": cleaned.size,
+    }
 
 
 def _storage_problem(error) -> str:

@@ -59,7 +59,7 @@ class Author(models.Model):
         replaced = self._stored_photo()
         if self.photo and not self.photo._committed:
             # Validated by the form (ArticleImageField); cleaned of metadata here.
-            square = images.square_upload(self.photo, PHOTO_SIDE)
+            square, _size = images.clean_upload(self.photo, square=PHOTO_SIDE)
             self.photo.save(square.name, square, save=False)
         super().save(*args, **kwargs)
         if replaced and replaced != self.photo.name:
