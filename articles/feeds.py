@@ -177,24 +177,39 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
         return absolute_url(reverse("articles:feed-atom"))
 
 
-class CategoryFeed(LatestArticlesFeed):
+class SubjectFeed(LatestArticlesFeed):
+    """The feed of one category, tag or author: the archive named kind.
+
+    Subclasses give the model, the kind (also the archive's URL name) and how
+    articles are filtered; the Atom twins add feed_type, subtitle and url_name.
+    """
+
+    model = None
+    kind = ""
+    url_name = "feed"
+
     def find_object(self, slug):
-        return find_by_slug(Category.objects.all(), slug)
+        return find_by_slug(self.model.objects.all(), slug)
 
     def list_key(self, obj):
-        return list_key("category", obj.pk)
+        return list_key(self.kind, obj.pk)
 
     def title(self, obj):
         return f"{settings.SITE_NAME} » {obj.name}"
 
-    def description(self, obj):
-        return obj.description or super().description(obj)
-
     def link(self, obj):
-        return absolute_url(obj.get_absolute_url())
+        return absolute_url(reverse(f"articles:{self.kind}", args=[obj.slug]))
 
     def feed_url(self, obj):
-        return absolute_url(reverse("articles:category-feed", args=[obj.slug]))
+        name = f"articles:{self.kind}-{self.url_name}"
+        return absolute_url(reverse(name, args=[obj.slug]))
+
+
+class CategoryFeed(SubjectFeed):
+    model, kind = Category, "category"
+
+    def description(self, obj):
+        return obj.description or super().description(obj)
 
     def filter_articles(self, articles, obj):
         return articles.in_category(obj)
@@ -203,26 +218,11 @@ class CategoryFeed(LatestArticlesFeed):
 class CategoryAtomFeed(CategoryFeed):
     feed_type = ContentAtomFeed
     subtitle = CategoryFeed.description
-
-    def feed_url(self, obj):
-        return absolute_url(reverse("articles:category-feed-atom", args=[obj.slug]))
+    url_name = "feed-atom"
 
 
-class TagFeed(LatestArticlesFeed):
-    def find_object(self, slug):
-        return find_by_slug(Tag.objects.all(), slug)
-
-    def list_key(self, obj):
-        return list_key("tag", obj.pk)
-
-    def title(self, obj):
-        return f"{settings.SITE_NAME} » {obj.name}"
-
-    def link(self, obj):
-        return absolute_url(reverse("articles:tag", args=[obj.slug]))
-
-    def feed_url(self, obj):
-        return absolute_url(reverse("articles:tag-feed", args=[obj.slug]))
+class TagFeed(SubjectFeed):
+    model, kind = Tag, "tag"
 
     def filter_articles(self, articles, obj):
         return articles.filter(tags=obj)
@@ -231,37 +231,20 @@ class TagFeed(LatestArticlesFeed):
 class TagAtomFeed(TagFeed):
     feed_type = ContentAtomFeed
     subtitle = TagFeed.description
-
-    def feed_url(self, obj):
-        return absolute_url(reverse("articles:tag-feed-atom", args=[obj.slug]))
+    url_name = "feed-atom"
 
 
-class AuthorFeed(LatestArticlesFeed):
-    def find_object(self, slug):
-        return find_by_slug(Author.objects.all(), slug)
-
-    def list_key(self, obj):
-        return list_key("author", obj.pk)
-
-    def title(self, obj):
-        return f"{settings.SITE_NAME} » {obj.name}"
+class AuthorFeed(SubjectFeed):
+    model, kind = Author, "author"
 
     def description(self, obj):
         return obj.bio or super().description(obj)
 
-    def link(self, obj):
-        return absolute_url(obj.get_absolute_url())
-
-    def feed_url(self, obj):
-        return absolute_url(reverse("articles:author-feed", args=[obj.slug]))
-
     def filter_articles(self, articles, obj):
-        return articles.filter(bylines__author=obj)
+        return articles.by_author(obj)
 
 
 class AuthorAtomFeed(AuthorFeed):
     feed_type = ContentAtomFeed
     subtitle = AuthorFeed.description
-
-    def feed_url(self, obj):
-        return absolute_url(reverse("articles:author-feed-atom", args=[obj.slug]))
+    url_name = "feed-atom"

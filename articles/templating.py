@@ -105,11 +105,10 @@ def read_more(link) -> Markup:
         name_lang = source.name_lang
         lang = f' lang="{escape(name_lang)}"' if name_lang else ""
         name = f'<span class="source-name"{lang}>{escape(source.name)}</span>'
-        label = f"Read more on {name}" if href else f"Source: {name}"
     else:
         # No source matches the link's domain: the domain itself names it.
         name = f'<span class="source-name">{escape(link.site_name)}</span>'
-        label = f"Read more on {name}" if href else f"Source: {name}"
+    label = f"Read more on {name}" if href else f"Source: {name}"
     in_language = f" (in {escape(language.name)})" if language else ""
     if not href:
         return Markup(f'<span class="read-more-source">{label}{in_language}</span>')

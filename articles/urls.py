@@ -18,36 +18,32 @@ def paged(route, view, name):
     ]
 
 
+def feed_urls(route, feed, atom_feed, name):
+    """Return a feed's RSS URL and its Atom twin at <route>atom/."""
+    return [
+        path(route, conditional_feed(feed), name=name),
+        path(f"{route}atom/", conditional_feed(atom_feed), name=f"{name}-atom"),
+    ]
+
+
 urlpatterns = [
-    path("feed/", conditional_feed(feeds.LatestArticlesFeed()), name="feed"),
-    path(
-        "feed/atom/", conditional_feed(feeds.LatestArticlesAtomFeed()), name="feed-atom"
+    *feed_urls(
+        "feed/", feeds.LatestArticlesFeed(), feeds.LatestArticlesAtomFeed(), "feed"
     ),
-    path(
+    *feed_urls(
         "category/<uslug:slug>/feed/",
-        conditional_feed(feeds.CategoryFeed()),
-        name="category-feed",
+        feeds.CategoryFeed(),
+        feeds.CategoryAtomFeed(),
+        "category-feed",
     ),
-    path(
-        "category/<uslug:slug>/feed/atom/",
-        conditional_feed(feeds.CategoryAtomFeed()),
-        name="category-feed-atom",
+    *feed_urls(
+        "tag/<uslug:slug>/feed/", feeds.TagFeed(), feeds.TagAtomFeed(), "tag-feed"
     ),
-    path("tag/<uslug:slug>/feed/", conditional_feed(feeds.TagFeed()), name="tag-feed"),
-    path(
-        "tag/<uslug:slug>/feed/atom/",
-        conditional_feed(feeds.TagAtomFeed()),
-        name="tag-feed-atom",
-    ),
-    path(
+    *feed_urls(
         "author/<uslug:slug>/feed/",
-        conditional_feed(feeds.AuthorFeed()),
-        name="author-feed",
-    ),
-    path(
-        "author/<uslug:slug>/feed/atom/",
-        conditional_feed(feeds.AuthorAtomFeed()),
-        name="author-feed-atom",
+        feeds.AuthorFeed(),
+        feeds.AuthorAtomFeed(),
+        "author-feed",
     ),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", views.sitemap_section, name="sitemap-section"),

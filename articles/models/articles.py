@@ -68,6 +68,9 @@ class ArticleQuerySet(models.QuerySet):
     def in_category(self, category) -> "ArticleQuerySet":
         return self.filter(categories=category)
 
+    def by_author(self, author) -> "ArticleQuerySet":
+        return self.filter(bylines__author=author)
+
     def citing(self, source) -> "ArticleQuerySet":
         return self.filter(
             Exists(

@@ -87,25 +87,20 @@ def rebuild_index() -> int:
     return len(ids)
 
 
-def synonyms(groups=None) -> Synonyms:
-    """The editors' synonym groups (one query), or these groups of names."""
+def synonyms() -> Synonyms:
+    """The editors' synonym groups (one query)."""
     from ..models import SearchSynonym
 
-    return Synonyms(SearchSynonym.objects.groups() if groups is None else groups)
+    return Synonyms(SearchSynonym.objects.groups())
 
 
-def search_articles(raw_query: str, articles=None, names: Synonyms | None = None):
-    """Return published articles matching the query, best first, with search_rank.
-
-    A query with nothing searchable in it (blank, punctuation) matches nothing. A
-    name in a synonym group also finds its other names (names: synonyms(), read
-    here when not given).
-    """
+def search_articles(query: Query, articles=None):
+    """Return published articles matching a parsed query, best first, with
+    search_rank. A query with nothing searchable in it matches nothing."""
     from ..models import Article
 
     if articles is None:
         articles = Article.objects.published()
-    query = parse_query(raw_query, synonyms() if names is None else names)
     if not query:
         return articles.none()
     return (
@@ -115,8 +110,7 @@ def search_articles(raw_query: str, articles=None, names: Synonyms | None = None
     )
 
 
-def snippet_for(article, raw_query: str, names: Synonyms | None = None) -> SafeString:
+def snippet_for(article, query: Query) -> SafeString:
     """Return an escaped excerpt of the article's best-matching paragraph (lead or
     body), with the query's words and their synonyms in <mark>."""
-    query = parse_query(raw_query, names)
     return snippet([article.lead, *paragraphs(article.body)], query)

@@ -12,6 +12,7 @@ from ..models import Article
 from ..search import (
     MAX_QUERY_CHARS,
     Synonyms,
+    parse_query,
     search_articles,
     snippet_for,
     synonyms,
@@ -35,6 +36,11 @@ class SearchView(ArticleListMixin, ListView):
         """
         return self.freshness.cached("search-synonyms", [SEARCH], synonyms)
 
+    @cached_property
+    def parsed_query(self):
+        """The query's words and the synonym groups it names, parsed once."""
+        return parse_query(self.get_query(), self.names)
+
     def get_queryset(self):
         """Ids of the matching articles: best match first, or newest first if many.
 
@@ -43,7 +49,7 @@ class SearchView(ArticleListMixin, ListView):
         The count is the one the paginator and the heading show, kept per query
         until an article or a synonym group changes.
         """
-        matches = search_articles(self.get_query(), names=self.names)
+        matches = search_articles(self.parsed_query)
         self.total = self.freshness.cached(
             f"count:{self.page_path(1)}", [ARTICLES, SEARCH], matches.count
         )
@@ -91,7 +97,7 @@ class SearchView(ArticleListMixin, ListView):
             search_query=query,
             result_count=self.result_count() if query else "",
             results=[
-                (article, snippet_for(article, query, self.names))
+                (article, snippet_for(article, self.parsed_query))
                 for article in context["page_obj"].object_list
             ],
             robots="noindex, follow",
