@@ -230,6 +230,10 @@ class TestInvalidation:
         assert (
             "Later credit" not in client.get("/author/chan-siu-ming/").content.decode()
         )
+        client.get("/")
+        home = client.get("/")
+        assert home["X-Page-Cache"] == "hit"
+        assert "Chan Siu Ming" not in home.content.decode()
         ArticleAuthor.objects.create(article=article, author=writer)
         assert "Later credit" in client.get("/author/chan-siu-ming/").content.decode()
         assert "Chan Siu Ming" in client.get("/").content.decode()

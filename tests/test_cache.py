@@ -373,8 +373,11 @@ def test_held_stamps_follow_edits(client, settings, category):
     url = article.get_absolute_url()
     client.get(url)
     assert cached(client, url)
+    held = shared_cache.get(cache_key(LATEST), shared_only=True)
+    assert held is not None  # the check's one stamp, held between writes
     article.title = "Edited while held"
     article.save()
+    assert shared_cache.get(cache_key(LATEST), shared_only=True) != held
     response = client.get(url)
     assert response.headers["X-Page-Cache"] == "miss"
     assert "Edited while held" in response.content.decode()

@@ -270,8 +270,13 @@ def test_clearing_an_image_removes_its_files(
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, image_upload())
+    make_renditions()
     article = Article.objects.get()
-    assert stored_files(settings)
+    # The original and its renditions: all of them must go.
+    assert article.image_renditions["widths"]
+    assert stored_files(settings) == sorted(
+        images.stored_names(article.image_renditions)
+    )
     data = article_form(**{"image-clear": "on", "image_alt": ""})
     data["categories"] = [c.pk for c in article.categories.all()]
     data["base_version"] = article.version
@@ -472,9 +477,10 @@ def test_editing_other_fields_keeps_the_image_files(
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, image_upload())
-    assert wait_for_pending(30)
+    make_renditions()
     article = Article.objects.get()
     before = stored_files(settings)
+    assert len(before) > 1  # the original and its renditions
     data = article_form(title="A new title", image_alt="A better description")
     data["categories"] = [c.pk for c in article.categories.all()]
     data["base_version"] = article.version
@@ -856,7 +862,8 @@ def test_upload_stores_the_original_and_a_task_adds_renditions_to_cached_pages(
 ):
     settings.PAGE_CACHE_SECONDS = 300
     client.force_login(editor)
-    assert upload(client, image_upload("bay.jpg", width=700, height=400)).status_code
+    response = upload(client, image_upload("bay.jpg", width=700, height=400))
+    assert response.status_code == HTTPStatus.FOUND
     article = Article.objects.get()
     name = article.image.name
     # The request wrote the original only; the task waits at the gate.
