@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from email.message import Message
 from html.parser import HTMLParser
 
+from .servers import NoRedirects
+
 
 @dataclass
 class Page:
@@ -27,11 +29,6 @@ class Page:
     @property
     def text(self) -> str:
         return self.body.decode(errors="replace")
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 class FormParser(HTMLParser):
@@ -133,7 +130,7 @@ class Browser:
         self.opener = urllib.request.build_opener(
             urllib.request.ProxyHandler({}),
             urllib.request.HTTPCookieProcessor(self.cookies),
-            _NoRedirects,
+            NoRedirects,
         )
 
     def _open(self, path: str, data=None, headers=None) -> Page:

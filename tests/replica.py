@@ -9,7 +9,6 @@ primary (tests/servers.py `shared_database`) appears on it by itself.
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -18,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-from .servers import ROOT, require
+from .servers import ROOT, free_port, require
 
 SCRIPT = ROOT / "deploy" / "replica.sh"
 START_SECONDS = 120
@@ -44,9 +43,7 @@ def streaming_replica(primary_url: str):
     require(
         shutil.which("pg_basebackup"), "pg_basebackup", "apt-get install postgresql"
     )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     # Under /tmp, not pytest's private tmp_path: the postgres user must reach it.
     directory = tempfile.mkdtemp(prefix="gbanews-replica-")
     env = {**os.environ, "PRIMARY_URL": on_database(primary_url, "/postgres")}

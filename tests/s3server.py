@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
-from .servers import require, stop_process
+from .servers import free_ports, require, stop_process
 
 BOOT_SECONDS = 60
 ACCESS_KEY = "gbanews-test"
@@ -81,16 +80,6 @@ def weed_program() -> str | None:
     """The `weed` of the running interpreter's environment, else one on PATH."""
     beside = Path(sys.executable).parent / "weed"
     return str(beside) if beside.exists() else shutil.which("weed")
-
-
-def free_ports(count: int) -> list[int]:
-    """Ports nothing listens on now; held together so that they differ."""
-    with contextlib.ExitStack() as stack:
-        sockets = [
-            stack.enter_context(socket.create_server(("127.0.0.1", 0)))
-            for _ in range(count)
-        ]
-        return [sock.getsockname()[1] for sock in sockets]
 
 
 def weed_command(weed: str, folder: Path, ports: dict, config: Path) -> list[str]:

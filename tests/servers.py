@@ -50,7 +50,7 @@ class Response(NamedTuple):
         return f"{where}: {self.status}, X-Page-Cache {self.page_cache}"
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
+class NoRedirects(urllib.request.HTTPRedirectHandler):
     """Report a redirect as the response it is: it names the worker that sent it."""
 
     def redirect_request(self, *args, **kwargs):
@@ -58,7 +58,21 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 # No proxy from the environment: the servers are on this machine.
-_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects)
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirects)
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports of 127.0.0.1 nothing listens on now; held together so that they differ."""
+    with contextlib.ExitStack() as stack:
+        sockets = [
+            stack.enter_context(socket.create_server(("127.0.0.1", 0)))
+            for _ in range(count)
+        ]
+        return [sock.getsockname()[1] for sock in sockets]
+
+
+def free_port() -> int:
+    return free_ports(1)[0]
 
 
 def site_env(database_url: str, static_root: Path, redis_url: str = "") -> dict:

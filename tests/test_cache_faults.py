@@ -16,7 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.cache import caches
 
-from .servers import manage, require, running_servers, shared_database, site_env
+from .servers import (
+    free_port,
+    manage,
+    require,
+    running_servers,
+    shared_database,
+    site_env,
+)
 
 UNREACHABLE = {
     "default": {
@@ -95,11 +102,6 @@ def test_the_cache_is_used_again_once_it_answers(client, settings, article, capl
 # Across processes, with a Redis of the test's own that it can pause.
 
 PAGES = ["/", "/category/innovation/", "/feed/", "/search/?q=shenzhen"]
-
-
-def free_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as listener:
-        return listener.getsockname()[1]
 
 
 @contextlib.contextmanager

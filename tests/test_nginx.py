@@ -34,6 +34,7 @@ from .servers import (
     ROOT,
     Server,
     flush_redis,
+    free_port,
     manage,
     require,
     shared_database,
@@ -205,11 +206,6 @@ class SlowClients:
 
     def __exit__(self, *exc_info):
         self.close()
-
-
-def free_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        return probe.getsockname()[1]
 
 
 def render(template: str, values: dict[str, str]) -> str:

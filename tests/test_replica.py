@@ -7,7 +7,6 @@ the replica has not replayed is visible only on the primary.
 
 import contextlib
 import os
-import socket
 
 import pytest
 from django.test import RequestFactory
@@ -27,6 +26,7 @@ from .replica import on_database, replay_paused, streaming_replica, wait_until_r
 from .servers import (
     Site,
     flush_redis,
+    free_port,
     manage,
     running_servers,
     shared_database,
@@ -229,29 +229,20 @@ def test_anonymous_posts_write_to_the_primary(site):
 @pytest.mark.processes
 @pytest.mark.replica
 def test_pages_are_served_from_the_primary_while_the_replica_is_down(site, tmp_path):
-    with socket_closed() as port:
-        env = {
-            **site.env,
-            "DATABASE_REPLICA_URL": on_database(
-                f"postgres://postgres@127.0.0.1:{port}/", site.replica_url
-            ),
-        }
-        with running_servers(env, tmp_path, 1) as (server,):
-            # Searches no one has made yet: not in the page cache.
-            words = ["shenzhen", "huawei", "blockchain"]
-            responses = [server.fetch(f"/search/?q={word}") for word in words]
+    port = free_port()
+    env = {
+        **site.env,
+        "DATABASE_REPLICA_URL": on_database(
+            f"postgres://postgres@127.0.0.1:{port}/", site.replica_url
+        ),
+    }
+    with running_servers(env, tmp_path, 1) as (server,):
+        # Searches no one has made yet: not in the page cache.
+        words = ["shenzhen", "huawei", "blockchain"]
+        responses = [server.fetch(f"/search/?q={word}") for word in words]
 
     assert [response.status for response in responses] == [200] * 3
     assert all("<article" in response.body for response in responses)
-
-
-@contextlib.contextmanager
-def socket_closed():
-    """A port of 127.0.0.1 that nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    yield port
 
 
 class TestRouter:
