@@ -43,6 +43,13 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture
+def page_cache(settings):
+    """The full-page cache on, as in production."""
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_MAX_AGE = 60
+
+
+@pytest.fixture
 def category(db):
     return CategoryFactory(name="Innovation", slug="innovation")
 

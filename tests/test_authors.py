@@ -57,12 +57,6 @@ def writer(db):
     return author
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 300
-    settings.PAGE_MAX_AGE = 60
-
-
 def json_ld(html: str) -> list:
     found = re.findall(
         r'<script type="application/ld\+json">(.*?)</script>', html, re.S

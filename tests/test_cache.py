@@ -23,12 +23,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 300
-    settings.PAGE_MAX_AGE = 60
-
-
 def test_anonymous_page_sets_no_cookie_and_no_vary_cookie(client, article):
     for url in ("/", "/category/innovation/", article.get_absolute_url()):
         response = client.get(url)
