@@ -79,7 +79,10 @@ class ArticleNoteAdmin(admin.ModelAdmin):
         return [*NOTE_READONLY, *WITHDRAWAL_READONLY]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = ArticleNoteWithdrawForm if obj else ArticleNoteAddForm
+        if obj is None:
+            kwargs["form"] = ArticleNoteAddForm
+        elif not obj.is_withdrawn:
+            kwargs["form"] = ArticleNoteWithdrawForm
         return super().get_form(request, obj, change=change, **kwargs)
 
     @admin.display(description=_("article"))
