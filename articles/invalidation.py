@@ -187,7 +187,8 @@ def tagging_changed(sender, instance, action, reverse, pk_set, **kwargs):
 def note_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    keys = {ARTICLES, article_key(instance.article_id)}
+    # Search and sitemaps (``articles``) show no notes.
+    keys = {article_key(instance.article_id)}
     if instance.kind == ArticleNote.Kind.CORRECTION:
         keys.add(CORRECTIONS)
     Stamp.objects.bump(keys)

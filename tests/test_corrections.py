@@ -468,16 +468,24 @@ class TestCachedPages:
             assert response.headers["X-Page-Cache"] == "miss", url
             assert "Misread the filing." in response.content.decode(), url
 
-    def test_unpublishing_a_corrected_article_retires_the_log(
-        self, page_cache, client, article
+    def test_unpublishing_a_corrected_article_retires_every_page_of_the_log(
+        self, page_cache, settings, client
     ):
-        note = ArticleNoteFactory(article=article, text="Gone with its story.")
-        assert note.text in client.get("/corrections/").content.decode()
-        article.status = Article.Status.DRAFT
-        article.save()
+        """Page 1 does not link to the article unpublished from page 2, yet its
+        page count changes."""
+        settings.ARTICLES_PER_PAGE = 1
+        now = timezone.now()
+        kept = ArticleNoteFactory(noted_at=now, text="Kept.")
+        gone = ArticleNoteFactory(noted_at=now - datetime.timedelta(hours=1))
+        assert "Page 1 of 2" in page(client, "/corrections/")
+        assert page(client, "/corrections/page/2/").count(gone.text) == 1
+        gone.article.status = Article.Status.DRAFT
+        gone.article.save()
         response = client.get("/corrections/")
         assert response.headers["X-Page-Cache"] == "miss"
-        assert note.text not in response.content.decode()
+        html = response.content.decode()
+        assert kept.text in html and "Page 1 of 2" not in html
+        assert client.get("/corrections/page/2/").status_code == HTTPStatus.NOT_FOUND
 
     def test_a_retitled_article_shows_in_the_log(self, page_cache, client, article):
         ArticleNoteFactory(article=article)
