@@ -35,7 +35,6 @@ class ArticleNoteAddForm(forms.ModelForm):
         self.fields["article"].error_messages["invalid_choice"] = _(
             "Corrections and updates are added to published articles only."
         )
-        self.fields["text"].strip = True
 
 
 class ArticleNoteWithdrawForm(forms.ModelForm):
