@@ -1,5 +1,5 @@
 """RSS 2.0 and Atom feeds of the site, a category, a tag and an author (WordPress
-paths).
+paths), and of the corrections log.
 
 Each item names its authors by their display names: one ``dc:creator`` each in RSS,
 one ``<author>`` (name and profile URL) each in Atom.
@@ -15,9 +15,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from .freshness import HOME, Freshness, article_key, list_key
-from .models import Article, Author, Category
-from .templating import linebreaks
+from .freshness import CORRECTIONS, HOME, Freshness, article_key, list_key
+from .models import Article, ArticleNote, Author, Category
+from .templating import date, linebreaks
 from .urls_absolute import absolute_url
 from .views.archives import find_by_slug
 
@@ -103,7 +103,8 @@ class LatestArticlesFeed(Feed):
         return self.filter_articles(Article.objects.published(), obj)
 
     def items(self, obj=None):
-        return self.visible(obj).for_detail()[: settings.FEED_ITEMS]
+        # An item shows the body and what an entry shows, not the notes.
+        return self.visible(obj).for_listing()[: settings.FEED_ITEMS]
 
     def item_title(self, item):
         return item.title
@@ -248,3 +249,91 @@ class AuthorAtomFeed(AuthorFeed):
     feed_type = ContentAtomFeed
     subtitle = AuthorFeed.description
     url_name = "feed-atom"
+
+
+class CorrectionsFeed(Feed):
+    """The newest corrections of the log at /corrections/, each linking to its note
+    under the article; a withdrawal updates its item."""
+
+    feed_type = Rss201rev2Feed
+    description_template = None
+    item_guid_is_permalink = False
+
+    def title(self):
+        return _("%(site)s » Corrections") % {"site": settings.SITE_NAME}
+
+    def description(self):
+        return _("Corrections to stories published on %(site)s, newest first.") % {
+            "site": settings.SITE_NAME
+        }
+
+    def link(self):
+        return absolute_url(reverse("articles:corrections"))
+
+    def feed_url(self):
+        return absolute_url(reverse("articles:corrections-feed"))
+
+    def get_object(self, request, *args, **kwargs):
+        """None; reads the log's stamp, then the items' articles' stamps.
+
+        Leaves (id, last change, noted_at) of each item on the request for the
+        conditional-GET check (articles.views.discovery.FeedState).
+        """
+        if not hasattr(request, "feed_items"):
+            freshness = Freshness.of(request)
+            freshness.depend_on(CORRECTIONS)
+            rows = list(
+                self.visible().values_list(
+                    "pk",
+                    "article_id",
+                    "noted_at",
+                    "withdrawn_at",
+                    "article__updated_at",
+                )[: settings.FEED_ITEMS]
+            )
+            freshness.depend_on(*(article_key(row[1]) for row in rows))
+            request.feed_items = [
+                (pk, max(noted, withdrawn or noted, edited), noted)
+                for pk, _article, noted, withdrawn, edited in rows
+            ]
+        return None
+
+    def visible(self):
+        return ArticleNote.objects.public().corrections()
+
+    def items(self):
+        return self.visible().for_log()[: settings.FEED_ITEMS]
+
+    def item_title(self, item):
+        return _("Correction: %(title)s") % {"title": item.article.title}
+
+    def item_description(self, item):
+        text = linebreaks(item.text)
+        if not item.is_withdrawn:
+            return text
+        withdrawn = _("Withdrawn on %(date)s: %(reason)s") % {
+            "date": date(item.withdrawn_at, "DATE_FORMAT"),
+            "reason": item.withdrawal_reason,
+        }
+        return text + linebreaks(withdrawn)
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
+
+    def item_guid(self, item):
+        # Independent of the article's slug and date, which may change.
+        return f"{settings.SITE_URL}/corrections/#note-{item.pk}"
+
+    def item_pubdate(self, item):
+        return item.noted_at
+
+    def item_updateddate(self, item):
+        return item.changed_at
+
+
+class CorrectionsAtomFeed(CorrectionsFeed):
+    feed_type = Atom1Feed
+    subtitle = CorrectionsFeed.description
+
+    def feed_url(self):
+        return absolute_url(reverse("articles:corrections-feed-atom"))

@@ -30,6 +30,8 @@ from .models.stamps import LATEST
 
 SITE = "site"
 HOME = "list:home"
+# Which corrections the public log lists (/corrections/ and its feeds).
+CORRECTIONS = "list:corrections"
 # Any article's content; the dependency of pages that name none (search, sitemaps).
 ARTICLES = "articles"
 # The search synonym groups: search pages and counts depend on them too.

@@ -13,7 +13,11 @@ Connected in ``ArticlesConfig.ready()``. Which stamp a change bumps (see
 - an author edited or deleted: ``list:author:<id>`` (the profile) and
   ``article:<id>`` of each article naming them, so exactly the pages showing their
   byline are retired (entries are cached under their article's version);
-- a search synonym group saved or deleted: ``search``, which search pages name.
+- a search synonym group saved or deleted: ``search``, which search pages name;
+- a correction or update added, withdrawn or deleted (with its article):
+  ``article:<id>`` of its article, and ``list:corrections`` for a correction; an
+  article with corrections that joins or leaves the published ones bumps
+  ``list:corrections`` too, since the log lists only published articles' notes.
 
 ``QuerySet.update()`` sends no model signals, so code that writes in bulk sends
 ``articles.signals.content_changed`` with the article ids.
@@ -28,10 +32,19 @@ from django.db.models.signals import (
 )
 from taggit.models import Tag
 
-from .freshness import ARTICLES, HOME, SEARCH, SITE, article_key, list_key
+from .freshness import (
+    ARTICLES,
+    CORRECTIONS,
+    HOME,
+    SEARCH,
+    SITE,
+    article_key,
+    list_key,
+)
 from .models import (
     Article,
     ArticleAuthor,
+    ArticleNote,
     Author,
     AuthorEntry,
     AuthorLink,
@@ -61,6 +74,8 @@ def articles_changed(article_ids, kinds=tuple(ENTRIES), home=False) -> None:
     if article_ids is not None:
         article_ids = list(article_ids)
     keys = {ARTICLES, HOME} if home else {ARTICLES}
+    if home and corrected(article_ids):
+        keys.add(CORRECTIONS)
     for kind in kinds:
         changed = ENTRIES[kind].objects.rebuild(article_ids)
         if changed is None:
@@ -69,6 +84,14 @@ def articles_changed(article_ids, kinds=tuple(ENTRIES), home=False) -> None:
             keys.update(list_key(kind, key) for key in changed)
     keys.update(article_key(pk) for pk in article_ids or ())
     Stamp.objects.bump(keys)
+
+
+def corrected(article_ids) -> bool:
+    """True if any of these articles (all when None) has a correction."""
+    notes = ArticleNote.objects.corrections()
+    if article_ids is not None:
+        notes = notes.filter(article_id__in=article_ids)
+    return notes.exists()
 
 
 def _listed(status, published_at, trashed_at):
@@ -161,6 +184,16 @@ def tagging_changed(sender, instance, action, reverse, pk_set, **kwargs):
         articles_changed(pk_set, kinds=["tag"])
 
 
+def note_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    # Search and sitemaps (``articles``) show no notes.
+    keys = {article_key(instance.article_id)}
+    if instance.kind == ArticleNote.Kind.CORRECTION:
+        keys.add(CORRECTIONS)
+    Stamp.objects.bump(keys)
+
+
 def names_changed(sender, instance=None, created=False, raw=False, **kwargs):
     """A category or language: navigation shows them. A tag or source: only a rename
     or a deletion shows anywhere (a new one is on no page yet)."""
@@ -199,6 +232,8 @@ def connect() -> None:
     post_delete.connect(
         author_link_changed, sender=AuthorLink, dispatch_uid="author-link-deleted"
     )
+    post_save.connect(note_changed, sender=ArticleNote, dispatch_uid="note-saved")
+    post_delete.connect(note_changed, sender=ArticleNote, dispatch_uid="note-deleted")
     m2m_changed.connect(
         filing_changed, sender=Article.categories.through, dispatch_uid="filing"
     )

@@ -48,6 +48,10 @@ ROLES: dict[str, list[tuple[str, str, str]]] = {
         ("articles", "previewlink", "change_previewlink"),
         ("articles", "previewlink", "view_previewlink"),
         ("articles", "auditentry", "view_auditentry"),
+        # Notes are added and withdrawn, never deleted.
+        ("articles", "articlenote", "add_articlenote"),
+        ("articles", "articlenote", "change_articlenote"),
+        ("articles", "articlenote", "view_articlenote"),
         ("articles", "sourcelinkmoderation", "change_sourcelinkmoderation"),
         ("articles", "sourcelinkmoderation", "view_sourcelinkmoderation"),
         *(("taggit", "tag", f"{verb}_tag") for verb in ALL),

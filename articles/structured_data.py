@@ -42,7 +42,8 @@ def news_article(article, *, image_url: str = "") -> dict:
         "headline": article.title,
         "description": article.lead,
         "datePublished": _iso(article.published_at),
-        "dateModified": _iso(article.updated_at),
+        # An edit, or a correction or update added or withdrawn.
+        "dateModified": _iso(article.modified_at),
         "inLanguage": article.language.code,
         "articleSection": [category.name for category in article.listed_categories],
         "keywords": [tag.name for tag in article.listed_tags],
@@ -55,9 +56,25 @@ def news_article(article, *, image_url: str = "") -> dict:
     data["author"] = [person(author) for author in article.listed_authors] or [
         {"@type": "Organization", "name": settings.SITE_NAME}
     ]
+    corrections = [
+        correction_comment(note)
+        for note in article.listed_notes
+        if note.kind == note.Kind.CORRECTION and not note.is_withdrawn
+    ]
+    if corrections:
+        data["correction"] = corrections
     if image_url:
         data["image"] = [image_url]
     return data
+
+
+def correction_comment(note) -> dict:
+    """Return a CorrectionComment for a correction shown under its article."""
+    return {
+        "@type": "CorrectionComment",
+        "text": note.text,
+        "datePublished": _iso(note.noted_at),
+    }
 
 
 def breadcrumbs(trail) -> dict:

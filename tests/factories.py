@@ -11,6 +11,7 @@ from PIL import Image
 from articles.models import (
     Article,
     ArticleAuthor,
+    ArticleNote,
     Author,
     Category,
     DeniedDomain,
@@ -229,3 +230,15 @@ class DeniedDomainFactory(factory.django.DjangoModelFactory):
 
     domain = "spam.example.net"
     reason = "Content farm"
+
+
+class ArticleNoteFactory(factory.django.DjangoModelFactory):
+    """A correction (``kind="update"`` for an update) under a published article,
+    noted now unless ``noted_at`` is given."""
+
+    class Meta:
+        model = ArticleNote
+
+    article = factory.SubFactory(ArticleFactory)
+    kind = ArticleNote.Kind.CORRECTION
+    text = factory.Sequence(lambda n: f"An earlier version gave the wrong figure {n}.")

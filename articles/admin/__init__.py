@@ -1,12 +1,22 @@
 """Admin for the newsroom, one module per area; importing registers them."""
 
-from . import articles, authors, links, moderation, search, taxonomy, workflow
+from . import (
+    articles,
+    authors,
+    links,
+    moderation,
+    notes,
+    search,
+    taxonomy,
+    workflow,
+)
 
 __all__ = [
     "articles",
     "authors",
     "links",
     "moderation",
+    "notes",
     "search",
     "taxonomy",
     "workflow",

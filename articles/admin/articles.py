@@ -21,10 +21,13 @@ from .authors import ArticleAuthorInline, default_bylines
 from .forms import ArticleAdminForm
 from .history import RevisionHistoryMixin
 from .links import SourceLinkInline
+from .notes import ArticleNotesMixin
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    ArticleNotesMixin, WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin
+):
     form = ArticleAdminForm
     list_display = ["title", "state", "published_at", "category_list", "author"]
     list_filter = [
@@ -97,9 +100,10 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin)
         return kwargs
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
         if can_publish(request.user):
-            return []
-        return ["published_at", "author"]
+            return readonly
+        return [*readonly, "published_at", "author"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -6,6 +6,7 @@ from .domains import DeniedDomain, SourceDomain
 from .filing import AuthorEntry, CategoryEntry, SourceEntry, TagEntry
 from .links import SourceLink, SourceLinkQuerySet
 from .moderation import SourceLinkDecision, SourceLinkModeration
+from .notes import ArticleNote, ArticleNoteQuerySet
 from .redirects import ArticleRedirect
 from .stamps import Stamp
 from .synonyms import SearchSynonym
@@ -29,6 +30,8 @@ reversion.register(
 __all__ = [
     "Article",
     "ArticleAuthor",
+    "ArticleNote",
+    "ArticleNoteQuerySet",
     "ArticleQuerySet",
     "AuditEntry",
     "Author",

@@ -110,8 +110,11 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> "ArticleQuerySet":
-        """An article page shows what an archive entry shows, and its body."""
-        return self.for_listing()
+        """An article page shows what an archive entry shows, its body and its
+        corrections and updates (``listed_notes``, newest first)."""
+        return self.for_listing().prefetch_related(
+            Prefetch("notes", to_attr="listed_notes")
+        )
 
     def related_ids(self, article, limit: int = 5) -> list[int]:
         """Up to limit others sharing the most tags, then categories, newest first.
@@ -405,6 +408,12 @@ class Article(models.Model):
     def listed_authors(self) -> list[Author]:
         """The byline's authors in order, from for_listing()'s prefetch."""
         return [byline.author for byline in self.listed_bylines]
+
+    @property
+    def modified_at(self):
+        """When readers last saw the article change: an edit, or a note added or
+        withdrawn (from for_detail()'s prefetch)."""
+        return max([self.updated_at, *(note.changed_at for note in self.listed_notes)])
 
     @property
     def has_more(self) -> bool:

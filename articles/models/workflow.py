@@ -23,6 +23,8 @@ class AuditEntry(models.Model):
         PREVIEW_REVOKED = "preview_revoked", _("revoked a preview link")
         LINK_APPROVED = "link_approved", _("approved a source link")
         LINK_REJECTED = "link_rejected", _("rejected a source link")
+        NOTE_ADDED = "note_added", _("added a correction or update")
+        NOTE_WITHDRAWN = "note_withdrawn", _("withdrew a correction or update")
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = actor_field(editable=True)

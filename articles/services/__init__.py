@@ -15,6 +15,7 @@ from .links import (
     source_links_approve_imported,
     source_links_reject,
 )
+from .notes import article_note_add, article_note_withdraw
 from .preview import preview_link_create, preview_link_open, preview_link_revoke
 from .revisions import article_record_revision, article_revision_restore
 from .trash import article_purge, article_restore, article_trash
@@ -27,6 +28,8 @@ from .workflow import (
 )
 
 __all__ = [
+    "article_note_add",
+    "article_note_withdraw",
     "article_publish",
     "article_purge",
     "article_record_revision",

@@ -7,6 +7,7 @@ from .archives import (
     TagArchiveView,
     YearArchiveView,
 )
+from .corrections import CorrectionsView
 from .detail import ArticleDetailView
 from .discovery import news_sitemap, robots_txt, sitemap_index, sitemap_section
 from .preview import PreviewLinkView
@@ -16,6 +17,7 @@ __all__ = [
     "ArticleDetailView",
     "AuthorArchiveView",
     "CategoryArchiveView",
+    "CorrectionsView",
     "IndexView",
     "MonthArchiveView",
     "PreviewLinkView",
