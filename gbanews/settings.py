@@ -449,6 +449,9 @@ ARCHIVER_ATTEMPTS = env_int("ARCHIVER_ATTEMPTS", 5)
 # queue tasks that nothing runs.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The queue this site's tasks go to and its workers take them from: sites sharing
+# one broker need one each.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "").strip() or "celery"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE

@@ -38,7 +38,7 @@ from .servers import (
     shell_json,
     site_env,
 )
-from .worker import broker_url, require_broker, running_worker
+from .worker import broker_url, queue_env, require_broker, running_worker
 
 pytestmark = pytest.mark.fleet
 
@@ -91,14 +91,14 @@ def slow_archiver():
         server.server_close()
 
 
-def wait_for(check, seconds: float, what: str):
+def wait_for(check, seconds: float, what: str, log=lambda: ""):
     deadline = time.monotonic() + seconds
     while True:
         outcome = check()
         if outcome:
             return outcome
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {seconds} s")
+            raise AssertionError(f"{what}: not within {seconds} s\n{log()[-4000:]}")
         time.sleep(0.25)
 
 
@@ -122,7 +122,7 @@ def fleet(tmp_path_factory):
         env["DATABASE_REPLICA_URL"] = replica_url
         broker = broker_url()
         require_broker(broker)
-        env["CELERY_BROKER_URL"] = broker
+        env.update(queue_env(broker))
         # Plain HTTP on 127.0.0.1, no TLS proxy in front: cookies without Secure.
         env.update(
             ARCHIVER_ENDPOINT=endpoint, ARCHIVER_TIMEOUT="30", DJANGO_SECURE_COOKIES="0"
@@ -131,13 +131,16 @@ def fleet(tmp_path_factory):
         manage(env, "collectstatic", "--noinput", "-v0")
         manage(env, "load_demo", "-v0")
         ids = shell_json(env, ACCOUNTS)
-        stack.enter_context(running_worker(env, tmp_path / "worker.log", beat=True))
+        worker = stack.enter_context(
+            running_worker(env, tmp_path / "worker.log", beat=True)
+        )
         a, b = stack.enter_context(running_servers(env, tmp_path, 2))
         yield {
             "a": a,
             "b": b,
             "ids": ids,
             "archiver": archiver,
+            "worker": worker,
             "bucket": bucket,
             "database": database_url,
             "replica": replica_url,
@@ -277,5 +280,10 @@ def test_approving_a_link_answers_before_the_archiver_does(fleet, publication):
         page = moderator.get(f"/admin/articles/sourcelink/{pending[0]}/change/")
         return "/web/20261130000000/" in page.text
 
-    wait_for(archived, ARCHIVER_SECONDS + 30, "the archived copy of the approved link")
+    wait_for(
+        archived,
+        ARCHIVER_SECONDS + 30,
+        "the archived copy of the approved link",
+        log=fleet["worker"].log,
+    )
     assert len(fleet["archiver"].requests) == 1  # asked once, by the worker

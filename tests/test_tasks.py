@@ -14,7 +14,7 @@ import pytest
 from .browsing import Browser
 from .localhttp import SLOW_ARCHIVE_SECONDS, serving
 from .servers import Server, manage, shared_database, shell_json, site_env
-from .worker import broker_url, require_broker, running_worker
+from .worker import broker_url, queue_env, require_broker, running_worker
 
 pytestmark = pytest.mark.processes
 
@@ -51,8 +51,8 @@ def site(tmp_path_factory, archiver):
     with contextlib.ExitStack() as stack:
         database_url = stack.enter_context(shared_database(tmp_path, "_tasks"))
         env = site_env(database_url, tmp_path / "static")
+        env.update(queue_env(broker))
         env.update(
-            CELERY_BROKER_URL=broker,
             ARCHIVER_ENDPOINT=archiver.base + "/archive/",
             ARCHIVER_TIMEOUT="10",
             ARCHIVER_ATTEMPTS="3",

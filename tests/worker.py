@@ -1,9 +1,10 @@
 """A real Celery worker, with beat if asked, for tests that span processes.
 
 The worker runs `celery -A gbanews worker` in a session of its own, on the
-environment of tests/servers.py `site_env` plus a broker. The broker is a Redis
-database that no other test flushes: TEST_BROKER_URL, else db 13 of the local
-Redis (the suite's cache uses the db of REDIS_URL, test_database_faults db 14).
+environment of tests/servers.py `site_env` plus a broker: TEST_BROKER_URL, else db
+13 of the local Redis (the suite's cache uses the db of REDIS_URL,
+test_database_faults db 14). Each site takes a queue of its own (`CELERY_QUEUE`,
+see `queue_env`), so test runs sharing that Redis never take each other's tasks.
 """
 
 import contextlib
@@ -11,15 +12,21 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
-from .servers import ROOT, flush_redis, require, stop_process
+from .servers import ROOT, require, stop_process
 
 BOOT_SECONDS = 60
 
 
 def broker_url() -> str:
     return os.environ.get("TEST_BROKER_URL", "").strip() or "redis://127.0.0.1:6379/13"
+
+
+def queue_env(broker: str) -> dict:
+    """The broker settings of one test site: its own, empty, queue on broker."""
+    return {"CELERY_BROKER_URL": broker, "CELERY_QUEUE": f"test-{uuid.uuid4().hex}"}
 
 
 def require_broker(url: str) -> None:
@@ -88,8 +95,7 @@ class Worker:
 
 @contextlib.contextmanager
 def running_worker(env: dict, log_path: Path, *, beat: bool = False):
-    """Yield a worker on env's broker (CELERY_BROKER_URL, emptied first), ready."""
-    flush_redis(env["CELERY_BROKER_URL"])
+    """Yield a worker on env's broker and queue (queue_env), ready."""
     worker = Worker(env, log_path, beat=beat)
     try:
         worker.wait_until_ready()
