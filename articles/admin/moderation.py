@@ -106,8 +106,8 @@ class SourceLinkModerationAdmin(LinkHealthMixin, admin.ModelAdmin):
     """The queue: opens on pending links; moderators approve or reject in bulk.
 
     The list keeps to what a decision needs, narrow enough for a 1,280-pixel
-    screen beside the filters; language, archive and the moderator are on each
-    link's page.
+    screen beside the filters (its page has no navigation sidebar); language,
+    archive and the moderator are on each link's page.
     """
 
     form = SourceLinkForm
@@ -160,7 +160,7 @@ class SourceLinkModerationAdmin(LinkHealthMixin, admin.ModelAdmin):
     @admin.display(description="URL", ordering="url")
     def address(self, link):
         """The URL without its scheme, cut short; the link's page has all of it."""
-        return Truncator(link.url.split("://", 1)[-1]).chars(55)
+        return Truncator(link.url.split("://", 1)[-1]).chars(60)
 
     @admin.display(description=_("article"), ordering="article__title")
     def article_title(self, link):
