@@ -277,3 +277,17 @@ def test_matches_source(url, homepage, domains, matches):
         SourceDomainFactory(source=source, domain=domain)
     link = SourceLinkFactory(url=url, source=source, status=PENDING)
     assert link.matches_source() is matches
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_the_warning_page_queries_do_not_grow_with_links(
+    client, moderator, caixin, django_assert_max_num_queries, n
+):
+    links = [stray(caixin, f"copy-{i}") for i in range(n)]
+    client.force_login(moderator)
+    # session, user, two of permissions, the status counts, the source filter
+    # (twice), two changelist counts, the selected links with their articles and
+    # sources, the sources' domains.
+    with django_assert_max_num_queries(11):
+        response = approve(client, links)
+    assert len(response.context["mismatched"]) == n
