@@ -106,6 +106,9 @@ def test_queue_reads_naturally(client, moderator, caixin):
     approved = client.get(QUEUE, {"status": "approved"})
     assert approved.context["title"] == "Approved links"
     assert client.get(QUEUE, {"status": "all"}).context["title"] == "All source links"
+    link = SourceLink.objects.first()
+    change = reverse("admin:articles_sourcelinkmoderation_change", args=[link.pk])
+    assert client.get(change).context["title"] == "Review a source link"
 
 
 def test_queue_columns_are_the_ones_a_decision_needs(client, moderator, caixin):
