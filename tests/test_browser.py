@@ -247,7 +247,9 @@ def test_moderator_approves_a_source_link(live_server, open_page, roles, innovat
     link = SourceLinkFactory(
         article=article,
         url="https://www.caixinglobal.com/robots",
-        source=SourceFactory(name="Caixin", slug="caixin"),
+        source=SourceFactory(
+            name="Caixin", slug="caixin", homepage="https://www.caixinglobal.com/"
+        ),
         status=SourceLink.Status.PENDING,
     )
     StaffFactory(username="mod", password=PASSWORD, groups=["Moderators"])

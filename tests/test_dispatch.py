@@ -30,7 +30,9 @@ def test_approval_returns_before_the_archiver_answers(
     client, editor, archiver_settings, http_server
 ):
     link = SourceLinkFactory(
-        url="https://news.example.com/slow", status=SourceLink.Status.PENDING
+        url="https://news.example.com/slow",
+        status=SourceLink.Status.PENDING,
+        source=None,
     )
     client.force_login(editor)
     started = time.monotonic()
@@ -54,7 +56,7 @@ def test_one_task_per_link_so_a_slow_archive_holds_no_other(
     client, editor, archiver_settings, http_server
 ):
     slow, quick = (
-        SourceLinkFactory(url=url, status=SourceLink.Status.PENDING)
+        SourceLinkFactory(url=url, status=SourceLink.Status.PENDING, source=None)
         for url in ("https://a.example/slow", "https://b.example/quick")
     )
     client.force_login(editor)
@@ -77,7 +79,9 @@ def test_failing_archiver_is_retried_then_recorded_as_failed(
     client, editor, archiver_settings, http_server
 ):
     link = SourceLinkFactory(
-        url="https://news.example.com/failing", status=SourceLink.Status.PENDING
+        url="https://news.example.com/failing",
+        status=SourceLink.Status.PENDING,
+        source=None,
     )
     client.force_login(editor)
     client.post(QUEUE, {"action": "approve_selected", "_selected_action": [link.pk]})
@@ -99,12 +103,14 @@ def test_a_task_waiting_to_retry_holds_no_thread(
     archiver_settings.TASK_RETRY_BACKOFF_MAX = 2
     failing = [
         SourceLinkFactory(
-            url=f"https://f{n}.example/failing", status=SourceLink.Status.PENDING
+            url=f"https://f{n}.example/failing",
+            status=SourceLink.Status.PENDING,
+            source=None,
         )
         for n in range(LOCAL_THREADS + 1)
     ]
     quick = SourceLinkFactory(
-        url="https://q.example/quick", status=SourceLink.Status.PENDING
+        url="https://q.example/quick", status=SourceLink.Status.PENDING, source=None
     )
     client.force_login(editor)
     chosen = [link.pk for link in failing] + [quick.pk]

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import DeniedDomain, SourceLink
@@ -38,11 +39,29 @@ class SourceLinkForm(forms.ModelForm):
 
 
 class LinkHealthMixin:
+    """Columns shared by the queue, the source-link admin and the article's links.
+
+    Their querysets come through ``with_source_domains()`` for ``readers_see``.
+    """
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_source_domains()
+
     @admin.display(description=_("readers see"), ordering="source__name")
     def readers_see(self, link):
-        """The name readers are given: the source's, else the domain's, said plainly."""
+        """The name readers are given: the source's, else the domain's, said plainly.
+
+        A source whose site the link is not on is flagged: readers would be told
+        the page is that source's.
+        """
         if link.source_id:
-            return link.source.name
+            if link.matches_source():
+                return link.source.name
+            return format_html(
+                '{} <span class="domain-mismatch">{}</span>',
+                link.source.name,
+                _("⚠ %(domain)s is not its site") % {"domain": link.site_name},
+            )
         if not link.url:
             return "—"
         return _("%(domain)s (no source matches this domain)") % {
@@ -101,6 +120,13 @@ class SourceLinkInline(LinkHealthMixin, HttpsURLMixin, admin.TabularInline):
 
 @admin.register(SourceLink)
 class SourceLinkAdmin(LinkHealthMixin, HttpsURLMixin, admin.ModelAdmin):
+    """Links one by one, by address; not on the admin index.
+
+    Editors and authors enter links in the article form, and moderators work in
+    the queue; a second list of the same links would only be a second menu entry
+    to choose between.
+    """
+
     form = SourceLinkForm
     list_display = [
         "url",
@@ -124,6 +150,9 @@ class SourceLinkAdmin(LinkHealthMixin, HttpsURLMixin, admin.ModelAdmin):
         if obj is None or request.user.has_perm("articles.change_article"):
             return LINK_READONLY
         return [*LINK_READONLY, "article", "url"]
+
+    def get_model_perms(self, request):
+        return {}
 
     def save_model(self, request, obj, form, change):
         source_link_save(link=obj, actor=request.user)

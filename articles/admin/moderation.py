@@ -3,7 +3,10 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -90,31 +93,35 @@ class DecisionInline(admin.TabularInline):
         return request.user.has_perm("articles.view_sourcelinkmoderation")
 
 
+TITLES = {
+    SourceLink.Status.PENDING: _("Links awaiting review"),
+    SourceLink.Status.APPROVED: _("Approved links"),
+    SourceLink.Status.REJECTED: _("Rejected links"),
+    "all": _("All source links"),
+}
+
+
 @admin.register(SourceLinkModeration)
 class SourceLinkModerationAdmin(LinkHealthMixin, admin.ModelAdmin):
-    """The queue: opens on pending links; moderators approve or reject in bulk."""
+    """The queue: opens on pending links; moderators approve or reject in bulk.
+
+    The list keeps to what a decision needs, narrow enough for a 1,280-pixel
+    screen beside the filters (its page has no navigation sidebar); language,
+    archive and the moderator are on each link's page.
+    """
 
     form = SourceLinkForm
     list_display = [
-        "url",
+        "address",
         "article_title",
         "readers_see",
-        "link_language",
         "status",
         "submitted_by",
         "health",
-        "archive",
-        "moderated_by",
-        "created_at",
+        "created",
     ]
     list_filter = [StatusFilter, HealthFilter, "approved_by_rule", "source"]
-    list_select_related = [
-        "article",
-        "source__language",
-        "language",
-        "submitted_by",
-        "moderated_by",
-    ]
+    list_select_related = ["article", "source", "submitted_by"]
     search_fields = ["url", "article__title", "source__name"]
     search_help_text = _("Search by URL, article title or source name.")
     actions = ["approve_selected", "reject_selected"]
@@ -141,19 +148,27 @@ class SourceLinkModerationAdmin(LinkHealthMixin, admin.ModelAdmin):
     readonly_fields = [name for name in fields if name != "archive_url"]
     inlines = [DecisionInline]
 
+    class Media:
+        css = {"all": ["css/moderation.css"]}
+
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="URL", ordering="url")
+    def address(self, link):
+        """The URL without its scheme, cut short; the link's page has all of it."""
+        return Truncator(link.url.split("://", 1)[-1]).chars(60)
+
     @admin.display(description=_("article"), ordering="article__title")
     def article_title(self, link):
         return link.article.title
 
-    @admin.display(description=_("language"))
-    def link_language(self, link):
-        return link.link_language or "—"
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, link):
+        return date_format(timezone.localtime(link.created_at), "j M Y, H:i")
 
     @admin.display(description="URL")
     def visit(self, link):
@@ -174,18 +189,25 @@ class SourceLinkModerationAdmin(LinkHealthMixin, admin.ModelAdmin):
         status_counts = [
             (label, counts[str(value)]) for value, label in SourceLink.Status.choices
         ]
+        status = request.GET.get(StatusFilter.parameter_name, StatusFilter.default)
         extra_context = {
+            "title": TITLES.get(status, capfirst(self.opts.verbose_name_plural)),
+            # "Select all 120 links", not "Select all 120 moderation queue".
+            "module_name": _("links"),
             **(extra_context or {}),
             "status_counts": status_counts,
             "broken_count": counts["broken"],
         }
         return super().changelist_view(request, extra_context)
 
-    def _report(self, request, result, done_message):
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {"title": _("Review a source link"), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _report(self, request, result, done):
+        """Say what an action did; ``done(n)`` words the count of changed links."""
         if result.changed:
-            self.message_user(
-                request, done_message % {"count": len(result.changed)}, messages.SUCCESS
-            )
+            self.message_user(request, done(len(result.changed)), messages.SUCCESS)
         if result.unchanged:
             self.message_user(
                 request,
@@ -207,8 +229,51 @@ class SourceLinkModerationAdmin(LinkHealthMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Approve selected links"), permissions=["change"])
     def approve_selected(self, request, queryset):
+        """Approve, first asking about links whose host is not their source's site.
+
+        The confirmation names the links it was shown for; a link that stops
+        matching its source after the page was shown is asked about again.
+        """
+        links = list(queryset.select_related("article", "source").with_source_domains())
+        mismatched = [
+            link
+            for link in links
+            if link.status != SourceLink.Status.APPROVED and not link.matches_source()
+        ]
+        if request.POST.get("approve") == "matching":
+            queryset = queryset.exclude(pk__in=[link.pk for link in mismatched])
+        elif {str(link.pk) for link in mismatched} - set(
+            request.POST.getlist("confirmed")
+        ):
+            return self.approve_confirmation(request, links, mismatched)
         result = source_links_approve(links=queryset, actor=request.user)
-        self._report(request, result, _("Approved %(count)d links."))
+        self._report(
+            request,
+            result,
+            lambda n: (
+                ngettext("Approved %(count)d link.", "Approved %(count)d links.", n)
+                % {"count": n}
+            ),
+        )
+        if not (result.changed or result.unchanged or result.refused):
+            self.message_user(request, _("No link was approved."), messages.WARNING)
+
+    def approve_confirmation(self, request, links, mismatched):
+        matching = [link for link in links if link not in mismatched]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Approve links that are not on their source's site?"),
+            "opts": self.opts,
+            "mismatched": mismatched,
+            "matching": matching,
+            "selected_ids": [link.pk for link in links],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request,
+            "admin/articles/sourcelinkmoderation/approve_confirmation.html",
+            context,
+        )
 
     @admin.action(
         description=_("Reject selected links (with a reason)…"), permissions=["change"]
@@ -225,7 +290,16 @@ class SourceLinkModerationAdmin(LinkHealthMixin, admin.ModelAdmin):
             except ModerationRefused as exc:
                 form.add_error("reason", str(exc))
             else:
-                self._report(request, result, _("Rejected %(count)d links."))
+                self._report(
+                    request,
+                    result,
+                    lambda n: (
+                        ngettext(
+                            "Rejected %(count)d link.", "Rejected %(count)d links.", n
+                        )
+                        % {"count": n}
+                    ),
+                )
                 return None
         context = {
             **self.admin_site.each_context(request),

@@ -11,8 +11,8 @@ class SourceLinkModeration(SourceLink):
 
     class Meta:
         proxy = True
-        verbose_name = _("source link moderation queue")
-        verbose_name_plural = _("source link moderation queue")
+        verbose_name = _("link in the moderation queue")
+        verbose_name_plural = _("moderation queue")
 
 
 class SourceLinkDecision(models.Model):

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..urls_absolute import archive_url
+from ..urls_hygiene import host_matches, url_host
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -77,3 +78,19 @@ class Source(models.Model):
             return None
         code = self.language.code if self.language_id else ""
         return code if code.startswith("zh") else "zh"
+
+    def covers(self, host: str) -> bool:
+        """True if host is on one of the source's domains, or its homepage's site.
+
+        The homepage counts as "www.caixinglobal.com" without its "www.", so a
+        source whose domains were never entered is still recognised on its own
+        site. Reads ``domains.all()``: prefetch ``source__domains`` for a list.
+        """
+        if not host:
+            return False
+        if any(entry.covers(host) for entry in self.domains.all()):
+            return True
+        site = url_host(self.homepage)
+        if site.startswith("www.") and site.count(".") > 1:
+            site = site[4:]
+        return bool(site) and host_matches(host, site)
