@@ -37,11 +37,15 @@ class RetryLater(Exception):
 
 
 def retry_delay(retries: int) -> float:
-    """Seconds to wait before retry number retries + 1: exponential, full jitter."""
+    """Seconds to wait before retry number retries + 1: exponential, with jitter.
+
+    Between half and all of the ceiling ("equal jitter"): retries of many failed
+    tasks are spread out, yet none comes back at once to a server that just failed.
+    """
     ceiling = min(
         settings.TASK_RETRY_BACKOFF_MAX, settings.TASK_RETRY_BACKOFF * 2**retries
     )
-    return random.uniform(0, ceiling)
+    return random.uniform(ceiling / 2, ceiling)
 
 
 def retry_later(task, exc: Exception) -> Exception:

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from articles.dispatch import LOCAL_THREADS, wait_for_pending
+from articles.dispatch import LOCAL_THREADS, retry_delay, wait_for_pending
 from articles.models import SourceLink
 
 from .factories import SourceLinkFactory
@@ -123,3 +123,12 @@ def test_a_task_waiting_to_retry_holds_no_thread(
     # First attempts only, then the quick one: no retry came before it.
     assert len(set(asked[:quick_at])) == quick_at >= LOCAL_THREADS
     assert len(asked) == quick_at + 1 + 2 * len(failing)
+
+
+def test_a_retry_waits_between_half_and_all_of_its_ceiling(settings):
+    settings.TASK_RETRY_BACKOFF = 2
+    settings.TASK_RETRY_BACKOFF_MAX = 10
+    for retries, ceiling in [(0, 2), (1, 4), (2, 8), (3, 10), (9, 10)]:
+        delays = [retry_delay(retries) for _ in range(200)]
+        assert all(ceiling / 2 <= delay <= ceiling for delay in delays), retries
+        assert max(delays) - min(delays) > ceiling / 10  # spread, not fixed

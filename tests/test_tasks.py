@@ -133,7 +133,7 @@ def test_failing_archiver_is_retried_then_recorded_as_failed(site, archiver):
     pk = add_link(env, url)
     moderator = moderator_on(server)
     assert approve(moderator, pk).status == 302
-    # Three attempts, with backoffs of at most 1 s and 2 s between them.
+    # Three attempts, with backoffs of 0.5-1 s and 1-2 s between them.
     state = wait_for(env, url, lambda s: s[1] == "failed", 30)
     assert state[1:4] == ["failed", 3, "no archived copy (HTTP 503)"], worker.log()
     saves = [hit for hit in archiver.hits if hit[1] == f"/archive/{url}"]
