@@ -56,8 +56,20 @@ def news_article(article, *, image_url: str = "") -> dict:
         {"@type": "Organization", "name": settings.SITE_NAME}
     ]
     if image_url:
-        data["image"] = [image_url]
+        data["image"] = [image_object(article, image_url)]
     return data
+
+
+def image_object(article, image_url: str):
+    """The featured image: its URL, or an ImageObject naming its caption and credit."""
+    if not (article.image_caption or article.image_credit):
+        return image_url
+    image = {"@type": "ImageObject", "url": image_url, "contentUrl": image_url}
+    if article.image_caption:
+        image["caption"] = article.image_caption
+    if article.image_credit:
+        image["creditText"] = article.image_credit
+    return image
 
 
 def breadcrumbs(trail) -> dict:

@@ -1,11 +1,21 @@
 """Admin for the newsroom, one module per area; importing registers them."""
 
-from . import articles, authors, links, moderation, search, taxonomy, workflow
+from . import (
+    articles,
+    authors,
+    links,
+    media,
+    moderation,
+    search,
+    taxonomy,
+    workflow,
+)
 
 __all__ = [
     "articles",
     "authors",
     "links",
+    "media",
     "moderation",
     "search",
     "taxonomy",
