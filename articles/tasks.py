@@ -69,9 +69,9 @@ def make_renditions(self, article_id: int, image_name: str) -> str:
 
 # As make_renditions, for an image of the media library.
 @shared_task(bind=True, name=MAKE_MEDIA_RENDITIONS, acks_late=True, max_retries=5)
-def make_media_renditions(self, media_id: int, name: str) -> str:
+def make_media_renditions(self, media_id: int, image_name: str) -> str:
     try:
-        return media_renditions_make(media_id=media_id, name=name)
+        return media_renditions_make(media_id=media_id, name=image_name)
     except RenditionsNotMade as exc:
         if not exc.retry:
             logger.error("No renditions for library image %s: %s", media_id, exc)

@@ -31,5 +31,5 @@ def media_image_upload(
     except Exception:
         images.delete_files([name], image.file.storage)
         raise
-    enqueue(MAKE_MEDIA_RENDITIONS, media_id=image.pk, name=name)
+    enqueue(MAKE_MEDIA_RENDITIONS, media_id=image.pk, image_name=name)
     return image
