@@ -1,6 +1,7 @@
 """The article form: caption and credit, body images and the media library,
 Preview and Share preview link, labels."""
 
+import io
 import json
 import re
 from html import unescape
@@ -8,6 +9,7 @@ from http import HTTPStatus
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -220,6 +222,16 @@ def test_renditions_of_a_library_image_are_made_and_recorded(client, editor, set
             assert default_storage.exists(f"renditions/{name}.{width}w.{ext}")
     assert media_renditions_make(media_id=image.pk, name="library/other.jpg") == (
         "skipped"
+    )
+    # After a change of widths the command remakes them and drops the old ones.
+    settings.IMAGE_RENDITION_WIDTHS = [480]
+    out = io.StringIO()
+    call_command("make_renditions", stdout=out)
+    assert "Made the renditions of 1 library image(s)." in out.getvalue()
+    image.refresh_from_db()
+    assert image.renditions["widths"] == [480]
+    assert stored_files(settings) == sorted(
+        [name] + [f"renditions/{name}.480w.{ext}" for ext in ("jpg", "webp")]
     )
 
 

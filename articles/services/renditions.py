@@ -96,9 +96,12 @@ def media_renditions_make(*, media_id: int, name: str = "") -> str:
     except Exception as exc:
         images.delete_files(written, storage)
         raise RenditionsNotMade(f"{name}: {exc}", retry=True) from exc
+    before = recorded.values_list("renditions", flat=True).first() or {}
     if not recorded.update(renditions=meta):
         images.delete_files(images.stored_names(meta)[1:], storage)
         return "skipped"
+    stale = set(images.stored_names(before)) - set(images.stored_names(meta))
+    images.delete_files(stale, storage)
     showing = list(
         Article.objects.filter(body__contains=storage.url(name)).values_list(
             "pk", flat=True
