@@ -60,6 +60,12 @@ class ArticleBodyWidget(AdminProseEditorWidget):
             {
                 "data-upload-url": reverse("admin:articles_mediaimage_upload"),
                 "data-choose-url": reverse("admin:articles_mediaimage_choose"),
+                # An upload over the request limit would get a bare 413.
+                "data-max-bytes": upload_limit(),
+                "data-too-large": _(
+                    "This image is larger than %(limit)s. Choose a smaller one."
+                )
+                % {"limit": filesizeformat(upload_limit())},
             }
         )
         return context

@@ -25,6 +25,7 @@ from .factories import (
     image_upload,
 )
 from .test_admin import article_form
+from .test_images import unwritable
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +186,22 @@ def test_hostile_or_broken_upload_gets_a_clear_error(
     response = upload_to_library(client, name, content)
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert message in response.json()["errors"]["file"][0]["message"]
+    assert not MediaImage.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_upload_the_storage_refuses_is_a_clear_error(client, editor, settings):
+    client.force_login(editor)
+    with unwritable(settings.MEDIA_ROOT):
+        response = upload_to_library(client)
+        add = reverse("admin:articles_mediaimage_add")
+        form = client.post(add, {"file": image_upload(), "alt": "A lab"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    (error,) = response.json()["errors"]["file"]
+    reason = "the server may not write to the media storage"
+    assert f"The image could not be stored: {reason}." in error["message"]
+    assert form.status_code == HTTPStatus.OK
+    assert reason in " ".join(form.context["adminform"].form.errors["file"])
     assert not MediaImage.objects.exists()
     assert stored_files(settings) == []
 
@@ -454,4 +471,5 @@ def test_form_inputs_have_labels_and_the_url_field_is_plain(client, desk_editor)
     body = re.search(r'<textarea[^>]*id="id_body"[^>]*>', html)[0]
     assert f'data-upload-url="{UPLOAD_URL}"' in body
     assert f'data-choose-url="{CHOOSE_URL}"' in body
+    assert 'data-max-bytes="' in body
     assert "js/article_form.js" in html and "css/article_form.css" in html

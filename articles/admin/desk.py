@@ -43,7 +43,8 @@ class DeskMixin:
         desk = {}
         if article is not None and not article.is_trashed:
             desk["preview_url"] = article.get_absolute_url()
-            if may_share(request.user, article):
+            editable = self.has_change_permission(request, article)
+            if editable and may_share(request.user, article):
                 desk["share_url"] = reverse(
                     "admin:articles_article_share_preview", args=[article.pk]
                 )

@@ -26,6 +26,9 @@ CHOOSER_PAGE = 24
 
 
 class MediaImageForm(forms.ModelForm):
+    # Set by MediaImageAdmin when the storage refused the file.
+    image_not_stored = None
+
     class Meta:
         model = MediaImage
         fields = ["file", "alt", "caption", "credit"]
@@ -36,6 +39,19 @@ class MediaImageForm(forms.ModelForm):
                 "Required: what the image shows, for readers who cannot see it."
             )
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.image_not_stored is not None:
+            self.add_error("file", not_stored_message(self.image_not_stored))
+        return cleaned
+
+
+def not_stored_message(failure) -> str:
+    return _(
+        "The image could not be stored: %(reason)s. Nothing was saved; tell the "
+        "site's administrators."
+    ) % {"reason": failure.reason}
 
 
 def image_json(image: MediaImage) -> dict:
@@ -85,6 +101,19 @@ class MediaImageAdmin(admin.ModelAdmin):
         pixels = f"{image.width} × {image.height}"
         return f"{pixels}, {filesizeformat(stored)}" if stored else pixels
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.image_not_stored = getattr(request, "image_not_stored", None)
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except images.ImageNotStored as failure:
+            # Rolled back, the file removed: the form comes back saying why.
+            request.image_not_stored = failure
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         if change:
             obj.save(update_fields=["alt", "caption", "credit"])
@@ -130,13 +159,8 @@ class MediaImageAdmin(admin.ModelAdmin):
                 actor=request.user,
             )
         except images.ImageNotStored as failure:
-            message = _("The image could not be stored: %(reason)s.") % {
-                "reason": failure.reason
-            }
-            return JsonResponse(
-                {"errors": {"file": [{"message": message, "code": "not_stored"}]}},
-                status=400,
-            )
+            error = {"message": not_stored_message(failure), "code": "not_stored"}
+            return JsonResponse({"errors": {"file": [error]}}, status=400)
         return JsonResponse(image_json(image), status=201)
 
     def choose_view(self, request):

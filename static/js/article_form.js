@@ -127,6 +127,10 @@
       if (!file.files.length) {
         return fail("Choose an image first.");
       }
+      var maxBytes = Number(textarea.dataset.maxBytes || 0);
+      if (maxBytes && file.files[0].size > maxBytes) {
+        return fail(textarea.dataset.tooLarge);
+      }
       if (!alt.value.trim()) {
         alt.setAttribute("aria-invalid", "true");
         alt.focus();
