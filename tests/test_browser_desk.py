@@ -228,3 +228,28 @@ def test_share_preview_link_is_made_and_shown(live_server, open_page, editor):
     reader = open_page(name="desk-share-reader")
     reader.page.goto(output.input_value())
     assert "Harbour tunnel reopens" in reader.page.inner_text("h1")
+
+
+def test_media_library_pages_have_no_serious_axe_violations(
+    live_server, open_page, editor
+):
+    from articles.models import MediaImage
+    from articles.services import media_image_upload
+
+    from .factories import image_upload
+
+    image = media_image_upload(file=image_upload(), alt="A tram", actor=editor)
+    base = live_server.url + "/admin/articles/mediaimage/"
+    watched = open_page(name="desk-library-axe")
+    page = watched.page
+    log_in(page, live_server)
+    for kind, url in {
+        "list": base,
+        "add": base + "add/",
+        "change": f"{base}{image.pk}/change/",
+    }.items():
+        page.goto(url)
+        watched.screenshot(kind)
+        found, results = serious_violations(page)
+        assert not found, f"{kind}: " + results.generate_report()
+    assert MediaImage.objects.count() == 1
