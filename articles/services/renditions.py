@@ -8,6 +8,7 @@ media_renditions_make (articles.tasks.make_media_renditions).
 
 import logging
 
+from django.db import transaction
 from PIL import Image, UnidentifiedImageError
 
 from .. import images
@@ -96,17 +97,17 @@ def media_renditions_make(*, media_id: int, name: str = "") -> str:
     except Exception as exc:
         images.delete_files(written, storage)
         raise RenditionsNotMade(f"{name}: {exc}", retry=True) from exc
-    before = recorded.values_list("renditions", flat=True).first() or {}
-    if not recorded.update(renditions=meta):
+    with transaction.atomic():
+        # The stamps of the pages showing the image move with the record.
+        before = recorded.values_list("renditions", flat=True).first() or {}
+        updated = recorded.update(renditions=meta)
+        showing = Article.objects.filter(body__contains=storage.url(name))
+        showing = list(showing.values_list("pk", flat=True)) if updated else []
+        if showing:
+            content_changed.send(sender=MediaImage, articles=showing)
+    if not updated:
         images.delete_files(images.stored_names(meta)[1:], storage)
         return "skipped"
     stale = set(images.stored_names(before)) - set(images.stored_names(meta))
     images.delete_files(stale, storage)
-    showing = list(
-        Article.objects.filter(body__contains=storage.url(name)).values_list(
-            "pk", flat=True
-        )
-    )
-    if showing:
-        content_changed.send(sender=MediaImage, articles=showing)
     return "made"
