@@ -253,3 +253,29 @@ def test_media_library_pages_have_no_serious_axe_violations(
         found, results = serious_violations(page)
         assert not found, f"{kind}: " + results.generate_report()
     assert MediaImage.objects.count() == 1
+
+
+def test_oversize_body_image_is_refused_before_it_is_sent(
+    live_server, open_page, editor, settings, tmp_path
+):
+    from articles.models import MediaImage
+
+    from .factories import image_bytes
+
+    settings.IMAGE_MAX_BYTES = 20 * 1024
+    big = tmp_path / "harbour.png"
+    big.write_bytes(image_bytes(600, 400, "PNG", mode="RGB", compress_level=0))
+    watched = open_page(name="desk-upload-oversize")
+    page = watched.page
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.wait_for_selector("#body-images:not([hidden])")
+    requests = []
+    page.on("request", lambda r: requests.append(r) if r.method == "POST" else None)
+    page.set_input_files("#body-image-file", str(big))
+    page.fill("#body-image-alt", "The harbour")
+    page.click("text=Upload and insert")
+    assert "larger than 20.0" in page.locator("#body-image-status").inner_text()
+    page.wait_for_timeout(300)
+    assert requests == []
+    assert not MediaImage.objects.exists()
