@@ -68,11 +68,23 @@ def log_in(page, live_server, username="desk"):
 
 
 def form_urls(live_server):
+    """The add form, and the change form of a draft with every kind of row filled."""
+    from .factories import AuthorFactory, SourceLinkFactory, image_upload
+
     article = ArticleFactory(
         categories=[CategoryFactory()],
         body="<p>Text.</p>",
         status="draft",
         published_at=None,
+        image=image_upload("lab.jpg"),
+        image_alt="A lab",
+        image_caption="The lab",
+        image_credit="Photo: Li Wei",
+        authors=[AuthorFactory()],
+    )
+    SourceLinkFactory(
+        article=article,
+        url="https://www.caixinglobal.com/a-rather-long-path/to-an-article-about-robots",
     )
     base = live_server.url + "/admin/articles/article/"
     return {"add": base + "add/", "change": f"{base}{article.pk}/change/"}

@@ -20,6 +20,7 @@ from articles.services.renditions import media_renditions_make
 
 from .factories import (
     ArticleFactory,
+    AuthorFactory,
     DraftFactory,
     image_bytes,
     image_upload,
@@ -462,6 +463,10 @@ def test_form_inputs_have_labels_and_the_url_field_is_plain(client, desk_editor)
     # Source links are stacked: each field has its own <label>.
     for name in ("url", "source", "language", "archive_url"):
         assert re.search(rf'<label[^>]*for="id_source_links-0-{name}"', html)
+    article.bylines.create(author=AuthorFactory(), position=1)
+    html = client.get(change_url(article)).content.decode()
+    delete = re.search(r'<input[^>]*id="id_bylines-0-DELETE"[^>]*>', html)[0]
+    assert 'aria-label="Delete"' in delete
     byline = re.search(r'<input[^>]*id="id_bylines-0-position"[^>]*>', html)[0]
     assert 'aria-label="Position"' in byline or 'aria-label="position"' in byline
     url = re.search(r'<input[^>]*id="id_source_links-0-url"[^>]*>', html)[0]
