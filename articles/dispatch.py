@@ -27,6 +27,7 @@ ARCHIVE_SOURCE_LINK = "articles.archive_source_link"
 CHECK_SOURCE_LINKS = "articles.check_source_links"
 DELETE_MEDIA = "articles.delete_media"
 MAKE_RENDITIONS = "articles.make_renditions"
+MAKE_MEDIA_RENDITIONS = "articles.make_media_renditions"
 REBUILD_SEARCH_INDEX = "articles.rebuild_search_index"
 
 LOCAL_THREADS = 4

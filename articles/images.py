@@ -354,7 +354,7 @@ def store_image(article) -> tuple[list[str], str]:
     file = article.image
     stored = ""
     if file and not file._committed:
-        article.image, article.image_renditions = _write(article, file)
+        article.image, article.image_renditions = write_original(article, file)
         stored = article.image.name
     elif not file:
         article.image_renditions = {}
@@ -369,8 +369,8 @@ def image_changes(article) -> bool:
     return (article.image.name or "") != meta.get("name", "")
 
 
-def _write(article, file) -> tuple[str, dict]:
-    """Store a cleaned upload; return its name and metadata.
+def write_original(instance, file) -> tuple[str, dict]:
+    """Store a cleaned upload to file's field of instance; return name and metadata.
 
     Raise ImageNotStored if the storage fails, once every file written is gone.
     """
@@ -379,7 +379,7 @@ def _write(article, file) -> tuple[str, dict]:
     written = []
     try:
         name = storage.get_available_name(
-            field.generate_filename(article, cleaned.name), max_length=field.max_length
+            field.generate_filename(instance, cleaned.name), max_length=field.max_length
         )
         # Named before the write: a file the storage leaves half written (a full
         # disk) is at this name.

@@ -23,6 +23,10 @@ ROLES: dict[str, list[tuple[str, str, str]]] = {
         # Bylines: an author orders the writers of their own articles.
         ("articles", "author", "view_author"),
         *(("articles", "articleauthor", f"{verb}_articleauthor") for verb in ALL),
+        # The media library: upload into a body, pick an image again.
+        ("articles", "mediaimage", "add_mediaimage"),
+        ("articles", "mediaimage", "change_mediaimage"),
+        ("articles", "mediaimage", "view_mediaimage"),
     ],
     "Editors": [
         *(
@@ -39,6 +43,7 @@ ROLES: dict[str, list[tuple[str, str, str]]] = {
                 "authorlink",
                 "articleauthor",
                 "searchsynonym",
+                "mediaimage",
             ]
             for verb in ALL
         ),

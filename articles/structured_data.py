@@ -64,7 +64,7 @@ def news_article(article, *, image_url: str = "") -> dict:
     if corrections:
         data["correction"] = corrections
     if image_url:
-        data["image"] = [image_url]
+        data["image"] = [image_object(article, image_url)]
     return data
 
 
@@ -75,6 +75,18 @@ def correction_comment(note) -> dict:
         "text": note.text,
         "datePublished": _iso(note.noted_at),
     }
+
+
+def image_object(article, image_url: str):
+    """The featured image: its URL, or an ImageObject naming its caption and credit."""
+    if not (article.image_caption or article.image_credit):
+        return image_url
+    image = {"@type": "ImageObject", "url": image_url, "contentUrl": image_url}
+    if article.image_caption:
+        image["caption"] = article.image_caption
+    if article.image_credit:
+        image["creditText"] = article.image_credit
+    return image
 
 
 def breadcrumbs(trail) -> dict:

@@ -16,13 +16,18 @@ from .dispatch import (
     ARCHIVE_SOURCE_LINK,
     CHECK_SOURCE_LINKS,
     DELETE_MEDIA,
+    MAKE_MEDIA_RENDITIONS,
     MAKE_RENDITIONS,
     REBUILD_SEARCH_INDEX,
     retry_later,
 )
 from .search import rebuild_index
 from .services import source_link_archive, source_links_check
-from .services.renditions import RenditionsNotMade, article_renditions_make
+from .services.renditions import (
+    RenditionsNotMade,
+    article_renditions_make,
+    media_renditions_make,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +63,18 @@ def make_renditions(self, article_id: int, image_name: str) -> str:
     except RenditionsNotMade as exc:
         if not exc.retry:
             logger.error("No renditions for article %s: %s", article_id, exc)
+            return "failed"
+        raise retry_later(self, exc) from exc
+
+
+# As make_renditions, for an image of the media library.
+@shared_task(bind=True, name=MAKE_MEDIA_RENDITIONS, acks_late=True, max_retries=5)
+def make_media_renditions(self, media_id: int, image_name: str) -> str:
+    try:
+        return media_renditions_make(media_id=media_id, name=image_name)
+    except RenditionsNotMade as exc:
+        if not exc.retry:
+            logger.error("No renditions for library image %s: %s", media_id, exc)
             return "failed"
         raise retry_later(self, exc) from exc
 

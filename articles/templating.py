@@ -23,6 +23,7 @@ from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup, escape
 
 from . import images
+from .media import body_html
 from .urls_absolute import archive_url, reverse_once
 
 
@@ -35,6 +36,7 @@ def environment(**options) -> Environment:
         static=static,
         read_more=read_more,
         picture_data=picture_data,
+        body_html=body_html,
     )
     env.filters.update(
         date=date,

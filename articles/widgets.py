@@ -1,9 +1,11 @@
 """The article form's widgets: the body's rich-text editor (django-prose-editor,
-served from static/) and the featured image's file input."""
+served from static/), the featured image's file input and the publication time."""
 
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.widgets import AdminFileWidget, AdminSplitDateTime
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from .images import upload_limit
@@ -38,12 +40,35 @@ BODY_EXTENSIONS = {
 
 
 class ArticleBodyWidget(AdminProseEditorWidget):
+    """The rich-text editor, growing with its text (static/css/article_form.css).
+
+    static/js/article_form.js names the editable area after the field's label,
+    and adds the image upload and the media library below it.
+    """
+
     def __init__(self, attrs=None):
         super().__init__(
             attrs=attrs,
             config={"extensions": BODY_EXTENSIONS},
             preset="configurable",
         )
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # Where static/js/article_form.js uploads images and lists the library.
+        context["widget"]["attrs"].update(
+            {
+                "data-upload-url": reverse("admin:articles_mediaimage_upload"),
+                "data-choose-url": reverse("admin:articles_mediaimage_choose"),
+                # An upload over the request limit would get a bare 413.
+                "data-max-bytes": upload_limit(),
+                "data-too-large": _(
+                    "This image is larger than %(limit)s. Choose a smaller one."
+                )
+                % {"limit": filesizeformat(upload_limit())},
+            }
+        )
+        return context
 
 
 class ArticleImageWidget(AdminFileWidget):
@@ -73,3 +98,17 @@ class ArticleImageWidget(AdminFileWidget):
             }
         )
         return context
+
+
+class PublicationTimeWidget(AdminSplitDateTime):
+    """The admin's date and time inputs, each with a name of its own.
+
+    The field's label points at neither input (it labels the pair), so each gets
+    an aria-label: screen readers say which is which.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        date, time = self.widgets
+        date.attrs["aria-label"] = gettext_lazy("Publication date (YYYY-MM-DD)")
+        time.attrs["aria-label"] = gettext_lazy("Publication time (HH:MM:SS)")

@@ -18,6 +18,7 @@ from ..services import (
 )
 from .actions import TrashFilter, WorkflowActionsMixin
 from .authors import ArticleAuthorInline, default_bylines
+from .desk import DeskMixin
 from .forms import ArticleAdminForm
 from .history import RevisionHistoryMixin
 from .links import SourceLinkInline
@@ -26,9 +27,15 @@ from .notes import ArticleNotesMixin
 
 @admin.register(Article)
 class ArticleAdmin(
-    ArticleNotesMixin, WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin
+    ArticleNotesMixin,
+    DeskMixin,
+    WorkflowActionsMixin,
+    RevisionHistoryMixin,
+    admin.ModelAdmin,
 ):
     form = ArticleAdminForm
+    # The Preview button (admin/articles/article/change_form.html) shows the page.
+    view_on_site = False
     list_display = ["title", "state", "published_at", "category_list", "author"]
     list_filter = [
         TrashFilter,
@@ -59,8 +66,15 @@ class ArticleAdmin(
             {"fields": ["status", "published_at", "author", "language"]},
         ),
         (_("Filing"), {"fields": ["categories", "tags"]}),
-        (_("Featured image"), {"fields": ["image", "image_alt"]}),
+        (
+            _("Featured image"),
+            {"fields": ["image", "image_alt", "image_caption", "image_credit"]},
+        ),
     ]
+
+    class Media:
+        css = {"all": ["css/article_form.css"]}
+        js = ["js/article_form.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("categories")

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from ..forms import ArticleImageField
 from ..models import ArticleAuthor, Author, AuthorLink
-from .mixins import HttpsURLMixin
+from .mixins import HttpsURLMixin, LabelledRowsMixin
 
 
 class AuthorAdminForm(forms.ModelForm):
@@ -16,7 +16,7 @@ class AuthorAdminForm(forms.ModelForm):
         field_classes = {"photo": ArticleImageField}
 
 
-class AuthorLinkInline(HttpsURLMixin, admin.TabularInline):
+class AuthorLinkInline(LabelledRowsMixin, HttpsURLMixin, admin.TabularInline):
     model = AuthorLink
     extra = 1
     fields = ["label", "url", "position"]
@@ -33,7 +33,7 @@ class AuthorAdmin(admin.ModelAdmin):
     inlines = [AuthorLinkInline]
 
 
-class ArticleAuthorInline(admin.TabularInline):
+class ArticleAuthorInline(LabelledRowsMixin, admin.TabularInline):
     """The byline, lowest position first; a new article starts with the editor's
     own author (see ArticleAdmin.get_formset_kwargs)."""
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ..forms import ArticleImageField
 from ..models import Article
 from ..permissions import can_publish
-from ..widgets import ArticleBodyWidget, ArticleImageWidget
+from ..widgets import ArticleBodyWidget, ArticleImageWidget, PublicationTimeWidget
 
 Status = Article.Status
 
@@ -36,9 +36,14 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [
             "title", "slug", "lead", "body", "status", "published_at", "author",
             "language", "categories", "tags", "image", "image_alt",
+            "image_caption", "image_credit",
         ]  # fmt: skip
         field_classes = {"image": ArticleImageField}
-        widgets = {"body": ArticleBodyWidget, "image": ArticleImageWidget}
+        widgets = {
+            "body": ArticleBodyWidget,
+            "image": ArticleImageWidget,
+            "published_at": PublicationTimeWidget,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -107,8 +107,12 @@ class SourceLinkFormSet(BaseInlineFormSet):
         return super().get_unique_error_message(unique_check)
 
 
-class SourceLinkInline(LinkHealthMixin, HttpsURLMixin, admin.TabularInline):
-    """Links as authors enter them: they start pending; moderators decide."""
+class SourceLinkInline(LinkHealthMixin, HttpsURLMixin, admin.StackedInline):
+    """Links as authors enter them: they start pending; moderators decide.
+
+    Stacked, each field with its label: as table columns the link's eight
+    fields made the article form wider than a laptop's screen.
+    """
 
     model = SourceLink
     formset = SourceLinkFormSet

@@ -5,6 +5,7 @@ from .authors import ArticleAuthor, Author, AuthorLink
 from .domains import DeniedDomain, SourceDomain
 from .filing import AuthorEntry, CategoryEntry, SourceEntry, TagEntry
 from .links import SourceLink, SourceLinkQuerySet
+from .media import MediaImage
 from .moderation import SourceLinkDecision, SourceLinkModeration
 from .notes import ArticleNote, ArticleNoteQuerySet
 from .redirects import ArticleRedirect
@@ -22,7 +23,7 @@ reversion.register(
     Article,
     fields=[
         "title", "slug", "lead", "body", "author", "language", "status",
-        "published_at", "categories", "tag_names",
+        "published_at", "categories", "tag_names", "image_caption", "image_credit",
     ],
     follow=["source_links"],
 )  # fmt: skip
@@ -42,6 +43,7 @@ __all__ = [
     "CategoryEntry",
     "DeniedDomain",
     "Language",
+    "MediaImage",
     "PreviewLink",
     "PreviewLinkUse",
     "SearchSynonym",

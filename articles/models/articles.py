@@ -220,6 +220,18 @@ class Article(models.Model):
         blank=True,
         help_text=_("Describes the image for readers who cannot see it."),
     )
+    image_caption = models.CharField(
+        _("image caption"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown under the image."),
+    )
+    image_credit = models.CharField(
+        _("image credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who made the image, e.g. “Photo: Li Wei / Xinhua”."),
+    )
     version = models.PositiveIntegerField(
         default=1,
         editable=False,

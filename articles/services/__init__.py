@@ -15,6 +15,7 @@ from .links import (
     source_links_approve_imported,
     source_links_reject,
 )
+from .media import media_image_upload
 from .notes import article_note_add, article_note_withdraw
 from .preview import preview_link_create, preview_link_open, preview_link_revoke
 from .revisions import article_record_revision, article_revision_restore
@@ -43,6 +44,7 @@ __all__ = [
     "audit_record",
     "audit_records",
     "demo_load",
+    "media_image_upload",
     "ModerationRefused",
     "ModerationResult",
     "preview_link_create",

@@ -2,15 +2,17 @@
 
 The one write path of renditions: the task queued on upload
 (articles.tasks.make_renditions) and ``manage.py make_renditions`` both call
-article_renditions_make.
+article_renditions_make; a media library image's are made by
+media_renditions_make (articles.tasks.make_media_renditions).
 """
 
 import logging
 
+from django.db import transaction
 from PIL import Image, UnidentifiedImageError
 
 from .. import images
-from ..models import Article
+from ..models import Article, MediaImage
 from ..signals import content_changed
 
 logger = logging.getLogger(__name__)
@@ -69,4 +71,43 @@ def article_renditions_make(
     images.delete_files(stale, storage)
     if notify:
         content_changed.send(sender=Article, articles=[article_id])
+    return "made"
+
+
+def media_renditions_make(*, media_id: int, name: str = "") -> str:
+    """Make and record a library image's renditions; return the outcome.
+
+    As article_renditions_make: "skipped" when the image is gone or no longer
+    name. The article pages whose bodies show the image are retired, so that
+    they give readers the renditions' srcset.
+    """
+    image = MediaImage.objects.filter(pk=media_id).only("file").first()
+    if image is None or (name and image.file.name != name):
+        return "skipped"
+    name, storage = image.file.name, image.file.storage
+    recorded = MediaImage.objects.filter(pk=media_id, file=name)
+    written: list[str] = []
+    try:
+        meta = images.make_renditions(name, storage, written)
+    except (FileNotFoundError, UnidentifiedImageError, Image.DecompressionBombError):
+        images.delete_files(written, storage)
+        raise RenditionsNotMade(
+            f"the original {name} is missing or unreadable", retry=False
+        ) from None
+    except Exception as exc:
+        images.delete_files(written, storage)
+        raise RenditionsNotMade(f"{name}: {exc}", retry=True) from exc
+    with transaction.atomic():
+        # The stamps of the pages showing the image move with the record.
+        before = recorded.values_list("renditions", flat=True).first() or {}
+        updated = recorded.update(renditions=meta)
+        showing = Article.objects.filter(body__contains=storage.url(name))
+        showing = list(showing.values_list("pk", flat=True)) if updated else []
+        if showing:
+            content_changed.send(sender=MediaImage, articles=showing)
+    if not updated:
+        images.delete_files(images.stored_names(meta)[1:], storage)
+        return "skipped"
+    stale = set(images.stored_names(before)) - set(images.stored_names(meta))
+    images.delete_files(stale, storage)
     return "made"

@@ -1,13 +1,17 @@
 from django.core.management.base import BaseCommand
 
-from ...models import Article
-from ...services.renditions import RenditionsNotMade, article_renditions_make
+from ...models import Article, MediaImage
+from ...services.renditions import (
+    RenditionsNotMade,
+    article_renditions_make,
+    media_renditions_make,
+)
 from ...signals import content_changed
 
 
 class Command(BaseCommand):
     help = (
-        "Make the renditions of every featured image again, e.g. after "
+        "Make the renditions of every featured and library image again, e.g. after "
         "IMAGE_RENDITION_WIDTHS changed or a queued task was lost, and delete "
         "the ones no longer used."
     )
@@ -30,3 +34,13 @@ class Command(BaseCommand):
             content_changed.send(sender=Article, articles=updated)
         count = len(updated)
         self.stdout.write(f"Made the renditions of {count} image(s).")
+        library = 0
+        for image in MediaImage.objects.only("file").iterator():
+            try:
+                made = media_renditions_make(media_id=image.pk, name=image.file.name)
+            except RenditionsNotMade as exc:
+                self.stderr.write(f"{image.file.name}: {exc}")
+                continue
+            library += made == "made"
+        if library:
+            self.stdout.write(f"Made the renditions of {library} library image(s).")
