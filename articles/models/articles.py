@@ -109,6 +109,12 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def for_headlines(self) -> "ArticleQuerySet":
+        """Load what a compact headline shows: title, date, categories, image."""
+        return self.select_related("language").prefetch_related(
+            Prefetch("categories", to_attr="listed_categories")
+        )
+
     def for_detail(self) -> "ArticleQuerySet":
         """An article page shows what an archive entry shows, and its body."""
         return self.for_listing()
