@@ -5,8 +5,8 @@ What it shows, and the stamps that say when that changes:
 - the latest stories, the newest page of the home archive (``list:home``); the lead
   is the first of them with a featured image, else the newest;
 - each category's newest headlines (``list:category:<id>`` of every category);
-- the months with stories, for the date archives (``list:home``: they change only
-  when whether or when an article is published does);
+- recent months with stories and the years, for the date archives (``list:home``:
+  they change only when whether or when an article is published does);
 - the categories' names and order (``site``), and each story as its entry or
   headline shows it (``article:<id>``, through ``articles.entries``).
 
@@ -18,6 +18,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Max, Min
+from django.utils import timezone
 
 from .entries import Entry, render_entries
 from .freshness import HOME, SITE, Freshness, list_key
@@ -57,9 +59,26 @@ def latest_ids(per_page: int) -> list[int]:
     return list(ids.values_list("pk", flat=True)[: per_page + 1])
 
 
-def archive_months() -> list[datetime.date]:
-    """The first day of every month with a published article, newest first."""
-    return list(Article.objects.published().dates("published_at", "month", "DESC"))
+def archive_dates() -> tuple[list[datetime.date], list[int]]:
+    """Months with stories among the RECENT_MONTHS up to the newest, newest first,
+    and every year from the first story's to the newest's.
+
+    Neither reads the whole archive: the years come from its two ends (index
+    seeks), the months from a range scan of those months alone. (A year without
+    a story between the two would link to an empty archive; a news site has none.)
+    """
+    published = Article.objects.published()
+    span = published.aggregate(first=Min("published_at"), last=Max("published_at"))
+    if span["last"] is None:
+        return [], []
+    first, last = timezone.localtime(span["first"]), timezone.localtime(span["last"])
+    months_back = last.year * 12 + last.month - RECENT_MONTHS
+    start = timezone.make_aware(
+        datetime.datetime(months_back // 12, months_back % 12 + 1, 1)
+    )
+    recent = published.filter(published_at__gte=start)
+    months = list(recent.dates("published_at", "month", "DESC"))
+    return months, list(range(last.year, first.year - 1, -1))
 
 
 def front_page(freshness: Freshness, page_lang: str) -> FrontPage:
@@ -74,12 +93,8 @@ def front_page(freshness: Freshness, page_lang: str) -> FrontPage:
             Category.objects.all(), SECTION_HEADLINES + 1
         ),
     )
-    months = freshness.cached("front:months", [HOME], archive_months)
-    page = FrontPage(
-        more=len(ids) > per_page,
-        months=months[:RECENT_MONTHS],
-        years=sorted({month.year for month in months}, reverse=True),
-    )
+    months, years = freshness.cached("front:dates", [HOME], archive_dates)
+    page = FrontPage(more=len(ids) > per_page, months=months, years=years)
     ids = ids[:per_page]
     listed = [pk for category in sections for pk in newest.get(category.pk, [])]
     headlines = {

@@ -23,10 +23,11 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 # Stamps (site, home, the sections' archives, the stories: four reads), next
-# scheduled time, navigation, latest ids, the sections' ids, months, headlines
+# scheduled time, navigation, latest ids, the sections' ids, first and last dates,
+# recent months, headlines
 # (articles, categories), the lead's entry (articles, categories, bylines, tags,
 # links).
-MAX_FRONT_QUERIES = 15
+MAX_FRONT_QUERIES = 16
 
 
 def hours_ago(n):
@@ -173,7 +174,7 @@ def test_unpublished_and_scheduled_stories_stay_off(client, sections):
 
 def test_date_and_source_archives_are_linked(client, sections):
     zone = timezone.get_current_timezone()
-    for year, month in [(2020, 5), (2020, 6), (2019, 12)]:
+    for year, month in [(2020, 5), (2020, 6), (2019, 12), (2019, 6), (2018, 3)]:
         ArticleFactory(
             categories=[sections[0]],
             published_at=datetime.datetime(year, month, 10, 12, tzinfo=zone),
@@ -183,11 +184,15 @@ def test_date_and_source_archives_are_linked(client, sections):
         'href="/2020/05/">May 2020'
     )
     assert 'href="/2019/12/">December 2019' in html
-    assert 'href="/2020/">2020</a>, <a href="/2019/">2019</a>' in html
+    # Twelve months up to the newest story's; older ones through their year.
+    assert 'href="/2019/07/">' not in html and 'href="/2019/06/">' not in html
+    assert (
+        'href="/2020/">2020</a>, <a href="/2019/">2019</a>, <a href="/2018/">2018</a>'
+    ) in html
     assert 'href="/sources/">Stories by source' in html
     # Every page's footer reaches the sources, whatever it shows.
     assert 'href="/sources/">Sources</a>' in page(client, "/category/innovation/")
-    for url in ("/2020/06/", "/2019/12/", "/2020/"):
+    for url in ("/2020/06/", "/2019/12/", "/2020/", "/2019/", "/2018/"):
         assert client.get(url).status_code == HTTPStatus.OK
 
 
