@@ -383,3 +383,15 @@ def test_narrow_screens_get_a_one_line_category_menu():
     assert "flex-wrap: nowrap" in menu
     assert "overflow-x: auto" in menu
     assert "white-space: nowrap" in menu
+
+
+def test_headlines_and_section_names_are_escaped(client):
+    hostile = '<script>alert("x")</script>'
+    category = CategoryFactory(name=f"Cat {hostile}", slug="cat")
+    ArticleFactory(categories=[category], published_at=hours_ago(1))
+    ArticleFactory(title=f"Title {hostile}", categories=[category], with_image=False)
+    html = page(client).split("<main", 1)[1]
+    assert "<script>alert" not in html
+    assert '<a class="headline-title" href=' in html
+    assert "Title &lt;script&gt;alert" in html
+    assert 'href="/category/cat/">Cat &lt;script&gt;alert' in html
