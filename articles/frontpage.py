@@ -85,7 +85,9 @@ def front_page(freshness: Freshness, page_lang: str) -> FrontPage:
     """Everything the front page shows, read through the caches of the read side."""
     per_page = settings.ARTICLES_PER_PAGE
     sections = categories(freshness)
-    ids = freshness.cached("front:latest", [HOME], lambda: latest_ids(per_page))
+    ids = freshness.cached(
+        f"front:latest:{per_page}", [HOME], lambda: latest_ids(per_page)
+    )
     newest = freshness.cached(
         "front:sections",
         [list_key("category", category.pk) for category in sections],
