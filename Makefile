@@ -32,7 +32,7 @@ demo: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py create_demo_accounts
 
 run: demo
-	@echo "Serving http://$(HOST):$(PORT)/category/innovation/ (admin at /admin/)"
+	@echo "Serving http://$(HOST):$(PORT)/ (admin at /admin/)"
 	DJANGO_DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # A Celery worker with its beat embedded (-B), for a single server: needs the same

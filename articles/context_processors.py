@@ -1,17 +1,15 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from .freshness import SITE, Freshness
-from .models import Category
+from .freshness import Freshness
+from .frontpage import categories
 
 
 def site(request):
     """Site name and the category navigation, on every page."""
 
     def navigation():
-        return Freshness.of(request).cached(
-            "navigation", [SITE], lambda: list(Category.objects.all())
-        )
+        return categories(Freshness.of(request))
 
     return {
         "site_name": settings.SITE_NAME,

@@ -1,13 +1,18 @@
 import re
+from http import HTTPStatus
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from PIL import Image
 from taggit.models import Tag, TaggedItem
 
+from articles import images
+from articles.demo import content, stories
 from articles.demo.seed import SEED_FILE, load_seed
 from articles.models import (
     Article,
@@ -35,6 +40,11 @@ def counts():
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
+def seed_articles():
+    """The articles loaded from the seed (the demo's own stories are beside them)."""
+    return Article.objects.filter(slug__in=[post["slug"] for post in content.POSTS])
+
+
 def seed_paragraphs():
     """Every paragraph line of the archive text, without titles or link lines."""
     lines = [line.strip() for line in SEED_FILE.read_text("utf-8").splitlines()]
@@ -58,22 +68,22 @@ class TestLoadDemo:
         return run("load_demo")
 
     def test_reports_what_it_loaded(self, output):
-        """The first run says how many articles it loaded."""
-        assert "Loaded 10 demo articles." in output
+        """The first run says how many articles it loaded: seed and stories."""
+        assert len(stories.STORIES) == 15
+        assert "Loaded 25 demo articles." in output
 
     def test_loads_the_ten_seed_posts_newest_first(self, output):
         """The archive holds the seed's posts, in the seed's (newest first) order."""
         seed_titles = [post.title for post in load_seed()]
         assert len(seed_titles) == 10
-        assert list(Article.objects.values_list("title", flat=True)) == seed_titles
-        assert list(Article.objects.published().values_list("title", flat=True)) == (
-            seed_titles
-        )
+        assert list(seed_articles().values_list("title", flat=True)) == seed_titles
+        published = seed_articles() & Article.objects.published()
+        assert list(published.values_list("title", flat=True)) == seed_titles
 
     def test_every_article_is_published_in_2020_in_innovation(self, output):
         """Each demo article is a published 2020 English article in Innovation."""
         innovation = Category.objects.get(slug="innovation")
-        for article in Article.objects.all():
+        for article in seed_articles():
             assert article.status == Article.Status.PUBLISHED
             assert timezone.localtime(article.published_at).year == 2020
             assert list(article.categories.all()) == [innovation]
@@ -82,7 +92,7 @@ class TestLoadDemo:
 
     def test_every_article_has_the_demo_staff_writer(self, output):
         """The demo posts are signed by a named writer with a Chinese name and bio."""
-        for article in Article.objects.for_listing():
+        for article in seed_articles().for_listing():
             assert [a.name for a in article.listed_authors] == ["Lin Mei"]
         author = Author.objects.get(slug="lin-mei")
         assert author.name_zh == "林美"
@@ -96,9 +106,11 @@ class TestLoadDemo:
         }
 
     def test_every_link_is_approved(self, output):
-        """The demo's source links are all approved, one per "Read more" post."""
+        """The demo's source links are all approved: one per "Read more" post of
+        the seed, and those of three stories."""
         links = SourceLink.objects.all()
-        assert links.count() == 6
+        assert links.filter(article__in=seed_articles()).count() == 6
+        assert links.count() == 9
         assert all(link.status == SourceLink.Status.APPROVED for link in links)
         assert SourceLink.objects.approved().count() == links.count()
 
@@ -116,16 +128,17 @@ class TestLoadDemo:
 
     def test_read_more_posts_link_to_their_source(self, output):
         """The seed's named sources are credited on their posts."""
-        caixin = SourceLink.objects.get(source__slug="caixin")
-        china_news = SourceLink.objects.get(source__slug="china-news")
+        seed = SourceLink.objects.filter(article__in=seed_articles())
+        caixin = seed.get(source__slug="caixin")
+        china_news = seed.get(source__slug="china-news")
         assert caixin.article.title == "Guangdong 2nd in software output"
         assert china_news.article.title == "GBA agricultural product system set up"
 
     def test_continue_reading_posts_have_a_body(self, output):
         """Posts the old site continued have a body; "Read more" posts have none."""
         posts = {post.title: post for post in load_seed()}
-        with_body = [a for a in Article.objects.all() if a.body.strip()]
-        without_body = [a for a in Article.objects.all() if not a.body]
+        with_body = [a for a in seed_articles() if a.body.strip()]
+        without_body = [a for a in seed_articles() if not a.body]
         assert len(with_body) == 4
         assert len(without_body) == 6
         assert all(posts[a.title].continues for a in with_body)
@@ -157,6 +170,84 @@ class TestLoadDemo:
         assert dict(Article.objects.values_list("pk", "updated_at")) == stamps
         assert "Demo content is already loaded; nothing changed." in again
         assert "Loaded" not in again
+
+
+class TestDemoStories:
+    """The demo's own stories: every section has some, a few with pictures."""
+
+    @pytest.fixture
+    def output(self):
+        return run("load_demo")
+
+    def test_every_category_has_published_stories(self, output, client):
+        for category in Category.objects.all():
+            response = client.get(category.get_absolute_url())
+            assert response.status_code == HTTPStatus.OK
+            assert len(response.context_data["articles"]) >= 4, category.slug
+        assert Category.objects.count() == 5
+
+    def test_the_innovation_archive_is_the_seed_then_a_second_page(
+        self, output, client
+    ):
+        first = client.get("/category/innovation/")
+        titles = [entry.title for entry in first.context_data["articles"]]
+        assert titles == [post.title for post in load_seed()]
+        second = client.get("/category/innovation/page/2/")
+        assert second.status_code == HTTPStatus.OK
+        assert [entry.title for entry in second.context_data["articles"]] == [
+            "Foshan factories turn to the industrial internet",
+            "广州实验室加快病毒样本测序",
+        ]
+
+    def test_some_stories_have_pictures_with_alt_text(self, output):
+        pictured = Article.objects.exclude(image="")
+        assert pictured.count() == 7
+        for article in pictured:
+            assert article.image_alt
+            with article.image.open("rb") as file, Image.open(file) as image:
+                assert (image.format, image.size) == ("JPEG", (1280, 720))
+            assert article.image_renditions["width"] == 1280
+        assert not seed_articles().exclude(image="").exists()
+
+    def test_some_stories_are_in_chinese(self, output):
+        chinese = Article.objects.filter(language__code="zh-hans")
+        assert chinese.count() == 2
+        assert all(re.search(r"[\u4e00-\u9fff]", a.title) for a in chinese)
+
+    def test_the_front_page_leads_with_a_picture_and_shows_every_section(
+        self, output, client
+    ):
+        response = client.get("/")
+        front = response.context_data["front"]
+        lead = Article.objects.get(pk=front.lead.pk)
+        assert lead.image and lead == Article.objects.exclude(image="").first()
+        assert [s.category.slug for s in front.sections] == [
+            "innovation",
+            "policy",
+            "startups",
+            "finance",
+            "cities",
+        ]
+        assert front.more
+        assert client.get("/page/2/").status_code == HTTPStatus.OK
+
+    def test_a_second_run_leaves_the_pictures_as_they_are(self, output, settings):
+        files = sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*"))
+        assert "Demo content is already loaded" in run("load_demo")
+        assert sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*")) == files
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_demo_makes_the_pictures_renditions(settings):
+    """Committed, the load queues each picture's renditions; the command waits."""
+    run("load_demo")
+    pictured = Article.objects.exclude(image="")
+    assert pictured.count() == 7
+    for article in pictured:
+        meta = article.image_renditions
+        assert meta["widths"] == [320, 640, 960, 1280], article.slug
+        for name in images.stored_names(meta):
+            assert (Path(settings.MEDIA_ROOT) / name).is_file(), name
 
 
 PASSWORD = re.compile(r"Created '(\w+)' with password: (\S+) ")

@@ -340,7 +340,8 @@ class TestOtherArchives:
         b = ArticleFactory(title="From policy")
         response = client.get("/")
         assert response.status_code == HTTPStatus.OK
-        assert set(listed(response)) == {a.pk, b.pk}
+        front = response.context_data["front"]
+        assert {front.lead.pk, *(entry.pk for entry in front.latest)} == {a.pk, b.pk}
         assert "<title>GBA Tech News</title>" in response.content.decode()
 
     def test_tag_archive_resolves_encoded_and_raw_unicode(self, client, article):
@@ -544,10 +545,13 @@ class TestArchivesFollowTheNewsroom:
         gone = ArticleFactory(title="Gone", categories=[category], tags=["Shenzhen"])
         with django_capture_on_commit_callbacks(execute=True):
             article_trash(article=gone, actor=desk_editor)
-        for url in ("/category/innovation/", "/tag/shenzhen/", "/"):
+        for url in ("/category/innovation/", "/tag/shenzhen/"):
             response = client.get(url)
             assert listed(response) == [kept.pk], url
             assert response.context_data["paginator"].count == 1, url
+        front = client.get("/").context_data["front"]
+        assert (front.lead.pk, front.latest, front.more) == (kept.pk, [], False)
+        assert [s.headlines for s in front.sections] == []
         assert client.get(gone.get_absolute_url()).status_code == 404
 
     def test_approved_link_puts_article_on_the_source_archive(

@@ -109,6 +109,14 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def for_headlines(self) -> "ArticleQuerySet":
+        """Load what a compact headline shows: title, date, categories, image."""
+        return (
+            self.select_related("language")
+            .defer("lead", "body", "tag_names", "search_vector")
+            .prefetch_related(Prefetch("categories", to_attr="listed_categories"))
+        )
+
     def for_detail(self) -> "ArticleQuerySet":
         """An article page shows what an archive entry shows, its body and its
         corrections and updates (``listed_notes``, newest first)."""

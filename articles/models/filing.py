@@ -9,6 +9,7 @@ the archive views still pass the ids through ``Article.objects.published()``.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from taggit.models import TaggedItem
 
@@ -41,6 +42,39 @@ class EntryQuerySet(models.QuerySet):
             .order_by("-visible_from", "-article_id")
             .values_list("article_id", flat=True)
         )
+
+    def newest_per_key(self, keys, count: int, now=None) -> dict[int, list[int]]:
+        """Ids of the count newest due articles under each of keys, newest first.
+
+        keys is a queryset of the key model (categories, say); keys without any
+        article are left out. One query, each of its count × len(keys) subqueries
+        an index seek: the cost does not grow with the archives' size.
+        """
+        due = (
+            self.filter(
+                **{self.model.key_field: OuterRef("pk")},
+                visible_from__lte=now or timezone.now(),
+            )
+            .order_by("-visible_from", "-article_id")
+            .values("article_id")
+        )
+        names = [f"newest_{n}" for n in range(count)]
+        rows = keys.annotate(
+            **{name: Subquery(due[n : n + 1]) for n, name in enumerate(names)}
+        ).values_list("pk", *names)
+        found = {pk: [i for i in ids if i is not None] for pk, *ids in rows}
+        return {pk: ids for pk, ids in found.items() if ids}
+
+    def counts(self, now=None) -> dict[int, int]:
+        """How many due articles each key has, for keys with any."""
+        rows = (
+            self.filter(visible_from__lte=now or timezone.now())
+            .order_by()
+            .values(self.model.key_field)
+            .annotate(n=Count("*"))
+            .values_list(self.model.key_field, "n")
+        )
+        return dict(rows)
 
     def rebuild(self, article_ids=None, batch_size: int = 5000) -> set | None:
         """Recreate the entries of the given articles (all when None).

@@ -9,12 +9,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 from taggit.models import Tag
 
 from .. import structured_data
 from ..entries import render_entries
-from ..freshness import HOME, Freshness, list_key
+from ..freshness import ARTICLES, HOME, Freshness, list_key
+from ..frontpage import front_page
 from ..models import (
     Article,
     Author,
@@ -200,8 +201,55 @@ class ArticleListMixin:
         return []
 
 
+class FrontPageView(TemplateView):
+    """The front page: a lead story, each section's headlines, the latest stories.
+
+    Page 2 on of the same archive are IndexView's numbered pages.
+    """
+
+    template_name = "articles/front_page.html"
+
+    def get_context_data(self, **kwargs):
+        page = front_page(Freshness.of(self.request), settings.LANGUAGE_CODE)
+        next_page = reverse("articles:index-page", kwargs={"page": 2})
+        return super().get_context_data(
+            front=page,
+            canonical_url=absolute_url("/"),
+            next_url=absolute_url(next_page) if page.more else None,
+            next_page=next_page if page.more else None,
+            meta_description=_("Technology news from China's Greater Bay Area."),
+            page_lang=settings.LANGUAGE_CODE,
+            **kwargs,
+        )
+
+
 class IndexView(ArticleListMixin, ListView):
-    pass
+    """The numbered pages of the archive of every story (/page/2/ on)."""
+
+
+class SourceIndexView(ListView):
+    """Every source cited by a published story, with how many cite it."""
+
+    template_name = "articles/source_list.html"
+    context_object_name = "sources"
+
+    def get_queryset(self):
+        # Which sources are cited changes with any article's links: ``articles``.
+        Freshness.of(self.request).depend_on(ARTICLES)
+        counts = SourceEntry.objects.counts()
+        sources = list(Source.objects.filter(pk__in=list(counts)))
+        for source in sources:
+            source.stories = counts[source.pk]
+        return sources
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=_("Sources"),
+            canonical_url=absolute_url(reverse("articles:sources")),
+            meta_description=_("The publications our stories cite and link to."),
+            page_lang=settings.LANGUAGE_CODE,
+            **kwargs,
+        )
 
 
 class CategoryArchiveView(ArticleListMixin, ListView):
