@@ -49,6 +49,8 @@ urlpatterns = [
     path("sitemap-<section>.xml", views.sitemap_section, name="sitemap-section"),
     path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("read/<int:pk>/", views.count_read, name="read"),
+    path("most-read/", views.MostReadView.as_view(), name="most-read"),
     *paged("search/", views.SearchView.as_view(), "search"),
     *paged("", views.IndexView.as_view(), "index"),
     path("preview/<str:token>/", views.PreviewLinkView.as_view(), name="preview"),

@@ -6,6 +6,7 @@ from .domains import DeniedDomain, SourceDomain
 from .filing import AuthorEntry, CategoryEntry, SourceEntry, TagEntry
 from .links import SourceLink, SourceLinkQuerySet
 from .moderation import SourceLinkDecision, SourceLinkModeration
+from .reads import ArticleReads
 from .redirects import ArticleRedirect
 from .stamps import Stamp
 from .synonyms import SearchSynonym
@@ -34,6 +35,7 @@ __all__ = [
     "Author",
     "AuthorEntry",
     "AuthorLink",
+    "ArticleReads",
     "ArticleRedirect",
     "Category",
     "CategoryEntry",

@@ -10,6 +10,7 @@ from .archives import (
 from .detail import ArticleDetailView
 from .discovery import news_sitemap, robots_txt, sitemap_index, sitemap_section
 from .preview import PreviewLinkView
+from .reads import MostReadView, count_read
 from .search import SearchView
 
 __all__ = [
@@ -18,11 +19,13 @@ __all__ = [
     "CategoryArchiveView",
     "IndexView",
     "MonthArchiveView",
+    "MostReadView",
     "PreviewLinkView",
     "SearchView",
     "SourceArchiveView",
     "TagArchiveView",
     "YearArchiveView",
+    "count_read",
     "news_sitemap",
     "robots_txt",
     "sitemap_index",

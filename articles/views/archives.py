@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from .. import structured_data
+from .. import reads, structured_data
 from ..entries import render_entries
 from ..freshness import HOME, Freshness, list_key
 from ..models import (
@@ -30,6 +30,8 @@ from ..text import excerpt
 from ..urls_absolute import absolute_url, archive_url
 
 _PAGE_SUFFIX = re.compile(r"page/\d+/$")
+# Most read articles shown on the home page and beside an article.
+SIDEBAR_ITEMS = 5
 
 
 def local_day_start(year: int, month: int = 1, day: int = 1) -> datetime.datetime:
@@ -201,7 +203,9 @@ class ArticleListMixin:
 
 
 class IndexView(ArticleListMixin, ListView):
-    pass
+    def get_context_data(self, **kwargs):
+        most_read = reads.most_read(self.freshness, reads.TODAY)[:SIDEBAR_ITEMS]
+        return super().get_context_data(most_read=most_read, **kwargs)
 
 
 class CategoryArchiveView(ArticleListMixin, ListView):
