@@ -109,9 +109,7 @@ def record(article_id: int, now: datetime.datetime | None = None) -> None:
             shared_cache.breaker.succeeded()
             flushes.queue_when_due()
             return
-    ArticleReads.objects.add(
-        article_id, hour, 1, new_only_in=Article.objects.published()
-    )
+    ArticleReads.objects.add(article_id, hour, 1, new_only_in=Article.objects.published)
 
 
 class Flushes:

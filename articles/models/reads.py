@@ -17,13 +17,13 @@ class ArticleReadsQuerySet(models.QuerySet):
 
         An UPDATE in the common case; the first read of an hour inserts the row, and
         an insert that loses the race to another writer falls back to the UPDATE.
-        With new_only_in (an Article queryset), the row is inserted only for an
-        article in it.
+        With new_only_in (a callable returning an Article queryset, built only
+        when needed), the row is inserted only for an article in it.
         """
         rows = self.filter(article_id=article_id, hour=hour)
         if rows.update(count=F("count") + count):
             return
-        if new_only_in is not None and not new_only_in.filter(pk=article_id).exists():
+        if new_only_in and not new_only_in().filter(pk=article_id).exists():
             return
         try:
             with transaction.atomic(using=self.db):
