@@ -8,21 +8,26 @@ count for the hour: no address, no user agent, no user. Not counted: requests
 from obvious bots (``BOTS``, or no user agent at all), requests carrying a session
 cookie (logged-in staff), and ids that are not a published article.
 
-Where the counts go:
+Where the counts go: a beacon adds one to its process's pending counts, and no
+I/O happens in its request. Every ``READS_BUFFER_SECONDS`` the process writes what
+gathered in one batch (``Pending``), and what is left when it exits normally.
 
-- With ``REDIS_URL``, +1 on a Redis hash per hour (``HINCRBY``, one round trip, no
-  database query), shared by every process on every server. ``flush()`` moves the
-  hashes into ``ArticleReads`` rows: each process queues it at most once every
-  ``READS_FLUSH_SECONDS`` after counting a read, Celery beat queues it on the same
-  schedule, and ``manage.py flush_reads`` runs it by hand. Taking a hash is atomic
-  (``HGETALL`` and ``DEL`` in one ``MULTI``), so concurrent flushes never count
-  twice; counts that the database refuses are put back. What can be lost: the
-  counts Redis holds when it loses its data (at most the last
-  ``READS_FLUSH_SECONDS`` while reads keep coming), and a hash taken by a process
-  that dies before its transaction commits. While Redis fails, reads are written
-  to the database as without it.
-- Without Redis, straight into the hour's row (an UPDATE; an INSERT for the first
-  read of an article in an hour).
+- With ``REDIS_URL``, the batch goes to a Redis hash per hour (``HINCRBY``s in one
+  round trip, no database query), shared by every process on every server.
+  ``flush()`` moves the hashes into ``ArticleReads`` rows: each process queues it
+  at most once every ``READS_FLUSH_SECONDS`` after writing reads there, Celery
+  beat queues it on the same schedule, and ``manage.py flush_reads`` runs it by
+  hand. Taking a hash is atomic (``HGETALL`` and ``DEL`` in one ``MULTI``), so
+  concurrent flushes never count twice; counts that the database refuses are put
+  back. What can be lost: the counts Redis holds when it loses its data (at most
+  the last ``READS_FLUSH_SECONDS`` while reads keep coming), and a hash taken by a
+  process that dies before its transaction commits. While Redis fails, reads are
+  written to the database as without it.
+- Without Redis, the batch goes into the hours' rows (an UPDATE per article; an
+  INSERT for the first read of an article in an hour).
+
+Either way a process killed outright loses its last ``READS_BUFFER_SECONDS`` of
+reads.
 
 The database is the record: counts survive restarts, and the lists come from it.
 "Most read today" is the last 24 hours, "this week" the last 7 days, each one
@@ -32,14 +37,17 @@ it ends with the period (``Freshness.expire_by()``): reads are not writes that
 bump stamps, which would retire every page on every read.
 """
 
+import atexit
+import collections
 import datetime
 import logging
+import os
 import re
 import threading
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django_redis import get_redis_connection
 
@@ -95,13 +103,18 @@ def window_start(window: str, now: datetime.datetime | None = None):
 
 def record(article_id: int, now: datetime.datetime | None = None) -> None:
     """Count one read of the article (ids of no published article are dropped)."""
-    hour = hour_of(now or timezone.now())
+    pending.add(article_id, hour_of(now or timezone.now()))
+
+
+def write_counts(counts: dict[tuple[int, datetime.datetime], int]) -> None:
+    """Add counts of (article id, hour) to Redis, else to the database."""
     if settings.REDIS_URL and not shared_cache.breaker.is_open():
-        key = f"{REDIS_PREFIX}{hour:{HOUR_FORMAT}}"
         try:
             pipe = get_redis_connection("default").pipeline(transaction=False)
-            pipe.hincrby(key, str(article_id), 1)
-            pipe.expire(key, REDIS_KEEP_SECONDS)
+            for (article_id, hour), count in counts.items():
+                key = f"{REDIS_PREFIX}{hour:{HOUR_FORMAT}}"
+                pipe.hincrby(key, str(article_id), count)
+                pipe.expire(key, REDIS_KEEP_SECONDS)
             pipe.execute()
         except shared_cache.UNREACHABLE as error:
             shared_cache.breaker.failed(error)
@@ -109,7 +122,66 @@ def record(article_id: int, now: datetime.datetime | None = None) -> None:
             shared_cache.breaker.succeeded()
             flushes.queue_when_due()
             return
-    ArticleReads.objects.add(article_id, hour, 1, new_only_in=Article.objects.published)
+    for (article_id, hour), count in sorted(counts.items()):
+        ArticleReads.objects.add(
+            article_id, hour, count, new_only_in=Article.objects.published
+        )
+
+
+class Pending:
+    """Reads this process counted and has not yet written.
+
+    A beacon adds one here (no I/O in the request); a timer writes what gathered
+    ``READS_BUFFER_SECONDS`` later in one batch, and the process writes what is left
+    when it exits normally (a gunicorn worker recycled or stopped). A process that
+    is killed loses its last ``READS_BUFFER_SECONDS`` of reads. ``0`` writes each
+    read in its request.
+    """
+
+    def __init__(self):
+        self._start()
+        # A forked child (a gunicorn worker) has none of its parent's timer.
+        os.register_at_fork(after_in_child=self._start)
+        atexit.register(self.write)
+
+    def _start(self) -> None:
+        self.lock = threading.Lock()
+        self.counts: collections.Counter = collections.Counter()
+        self.timer: threading.Timer | None = None
+
+    def add(self, article_id: int, hour: datetime.datetime) -> None:
+        seconds = settings.READS_BUFFER_SECONDS
+        if seconds <= 0:
+            write_counts({(article_id, hour): 1})
+            return
+        with self.lock:
+            self.counts[(article_id, hour)] += 1
+            if self.timer is None:
+                self.timer = threading.Timer(seconds, self._write_in_thread)
+                self.timer.daemon = True
+                self.timer.start()
+
+    def write(self) -> None:
+        """Write what gathered, now."""
+        with self.lock:
+            counts, self.counts = self.counts, collections.Counter()
+            timer, self.timer = self.timer, None
+        if timer is not None:
+            timer.cancel()  # written now (a no-op when called by the timer itself)
+        if counts:
+            write_counts(counts)
+
+    def _write_in_thread(self) -> None:
+        try:
+            self.write()
+        except Exception:
+            logger.exception("Read counts not written")
+        finally:
+            # This thread's own database connection: not left open.
+            connections.close_all()
+
+
+pending = Pending()
 
 
 class Flushes:

@@ -460,6 +460,9 @@ TASK_RETRY_BACKOFF_MAX = env_float("TASK_RETRY_BACKOFF_MAX", 3600)
 # checked for SOURCE_LINK_CHECK_INTERVAL_HOURS.
 SOURCE_LINK_CHECK_EVERY_SECONDS = env_float("SOURCE_LINK_CHECK_EVERY_SECONDS", 3600)
 # --- Read counts (articles/reads.py) -----------------------------------------
+# Each process writes the reads it counted this often, in one batch; 0 writes
+# each read in its request.
+READS_BUFFER_SECONDS = max(0.0, env_float("READS_BUFFER_SECONDS", 1))
 # With Redis, reads are counted there and moved into the database this often.
 READS_FLUSH_SECONDS = max(1.0, env_float("READS_FLUSH_SECONDS", 60))
 # A "most read" list is computed once per period of this many seconds, and pages

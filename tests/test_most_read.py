@@ -24,6 +24,12 @@ pytestmark = pytest.mark.django_db
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 
 
+@pytest.fixture(autouse=True)
+def _reads_written_at_once(settings):
+    """Each read written in its request, so that a test sees it at once."""
+    settings.READS_BUFFER_SECONDS = 0
+
+
 def beacon(client, article_or_pk, user_agent=BROWSER, **extra):
     pk = getattr(article_or_pk, "pk", article_or_pk)
     return client.post(f"/read/{pk}/", HTTP_USER_AGENT=user_agent, **extra)
@@ -103,6 +109,21 @@ def test_a_counted_read_costs_one_query(client, article, django_assert_num_queri
     with django_assert_num_queries(1):
         beacon(client, article)
     assert counts() == {article.pk: 2}
+
+
+def test_reads_are_written_in_batches(
+    client, settings, category, django_assert_num_queries
+):
+    settings.READS_BUFFER_SECONDS = 60
+    a, b = ArticleFactory(categories=[category]), ArticleFactory(categories=[category])
+    with django_assert_num_queries(0):
+        for article in (a, a, b, a):
+            assert beacon(client, article).status_code == HTTPStatus.NO_CONTENT
+    assert counts() == {}
+    reads.pending.write()  # as the timer does after READS_BUFFER_SECONDS
+    assert counts() == {a.pk: 3, b.pk: 1}
+    reads.pending.write()
+    assert counts() == {a.pk: 3, b.pk: 1}
 
 
 def test_article_page_loads_the_beacon_script_and_names_its_url(client, article):
