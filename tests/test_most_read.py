@@ -18,6 +18,7 @@ from articles.models import Article, ArticleReads
 from articles.tasks import flush_reads
 
 from .factories import ArticleFactory, DraftFactory
+from .servers import manage, shared_database, shell_json, site_env
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +125,30 @@ def test_reads_are_written_in_batches(
     assert counts() == {a.pk: 3, b.pk: 1}
     reads.pending.write()
     assert counts() == {a.pk: 3, b.pk: 1}
+
+
+def test_a_process_writes_its_pending_reads_when_it_exits(tmp_path):
+    with shared_database(tmp_path, "_reads") as url:
+        env = {**site_env(url, tmp_path / "static"), "READS_BUFFER_SECONDS": "3600"}
+        manage(env, "migrate", "--noinput", "-v0")
+        pk = shell_json(
+            env,
+            "from tests.factories import ArticleFactory; print(ArticleFactory().pk)",
+        )
+        rows = "list(ArticleReads.objects.values_list('article', 'count'))"
+        counted = shell_json(
+            env,
+            "import json; from articles import reads; "
+            "from articles.models import ArticleReads; "
+            f"[reads.record({pk}) for _ in range(3)]; print(json.dumps({rows}))",
+        )
+        assert counted == []  # pending: not written before the process exits
+        written = shell_json(
+            env,
+            "import json; from articles.models import ArticleReads; "
+            f"print(json.dumps({rows}))",
+        )
+        assert written == [[pk, 3]]
 
 
 def test_article_page_loads_the_beacon_script_and_names_its_url(client, article):
