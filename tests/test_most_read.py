@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import threading
 import time
 from http import HTTPStatus
 
@@ -184,6 +185,28 @@ def test_reads_are_kept_per_hour(article):
     ]
     first, second = (hour for hour, _count in rows)
     assert second - first == datetime.timedelta(hours=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_lose_no_read(article):
+    """Writers racing to create the same hour's row: every read is kept."""
+    hour = reads.hour_of(timezone.now())
+    start = threading.Barrier(4)
+
+    def write():
+        start.wait()
+        try:
+            for _ in range(10):
+                ArticleReads.objects.add(article.pk, hour, 1)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert counts() == {article.pk: 40}
 
 
 def test_lists_order_today_and_this_week(client, category):
