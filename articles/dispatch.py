@@ -4,8 +4,8 @@ With a broker (CELERY_BROKER_URL) a task goes to the Celery workers. Without one
 or when the broker cannot take it, it runs in one of a few daemon threads of this
 process with the same retry policy. That work is lost if the process exits first;
 the management commands (check_source_links, make_renditions,
-rebuild_search_index) catch up. Even the hand-over to the broker happens in those
-threads, so a slow broker never holds a request either.
+rebuild_search_index, flush_reads) catch up. Even the hand-over to the broker
+happens in those threads, so a slow broker never holds a request either.
 
 Tasks are named here, not imported: articles/tasks.py imports the services that
 queue them.
@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 ARCHIVE_SOURCE_LINK = "articles.archive_source_link"
 CHECK_SOURCE_LINKS = "articles.check_source_links"
 DELETE_MEDIA = "articles.delete_media"
+FLUSH_READS = "articles.flush_reads"
 MAKE_RENDITIONS = "articles.make_renditions"
 MAKE_MEDIA_RENDITIONS = "articles.make_media_renditions"
 REBUILD_SEARCH_INDEX = "articles.rebuild_search_index"

@@ -13,7 +13,9 @@ Every write also bumps ``latest`` (``articles/models/stamps.py``), so a cached p
 first reads that one row: while it holds the version the page recorded, nothing has
 changed anywhere and the page's own stamps need no reading.
 Scheduled articles appear without a write, so everything cached also ends at the next
-scheduled publication time.
+scheduled publication time. Content that changes with time rather than with writes
+(the "most read" lists, ``articles/reads.py``) names when it ends with
+``expire_by()``, and the response and what was cached for it end then too.
 """
 
 import datetime
@@ -53,6 +55,8 @@ class Freshness:
     def __init__(self):
         self.read = Stamp.objects.versions([SITE, HOME, ARTICLES, SEARCH, LATEST])
         self.declared: set[str] = set()
+        # When time-limited content shown by the response ends (epoch seconds).
+        self.until: float | None = None
 
     @classmethod
     def of(cls, request) -> "Freshness":
@@ -105,11 +109,18 @@ class Freshness:
             shared_cache.set(key, stored, VALUE_SECONDS)
         return stored[0]
 
+    def expire_by(self, moment: float) -> None:
+        """The response shows content that is current only until moment (epoch
+        seconds): the page, and values cached after this call, end by then."""
+        self.until = moment if self.until is None else min(self.until, moment)
+
     def seconds_left(self, limit: int) -> int:
-        """limit, cut to the whole seconds before the next scheduled article appears."""
-        if self.next_due is None:
+        """limit, cut to the whole seconds before the next scheduled article appears
+        and before time-limited content shown ends (``expire_by()``)."""
+        ends = [moment for moment in (self.next_due, self.until) if moment is not None]
+        if not ends:
             return limit
-        return max(0, min(limit, int(self.next_due - time.time())))
+        return max(0, min(limit, int(min(ends) - time.time())))
 
     def cached(self, name: str, keys, compute, seconds: int = VALUE_SECONDS):
         """compute(), kept while the versions of keys stay current (None is not)."""

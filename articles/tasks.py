@@ -10,12 +10,13 @@ import logging
 from celery import shared_task
 from django.core.files.storage import default_storage
 
-from . import images
+from . import images, reads
 from .archiver import ArchiveFailed
 from .dispatch import (
     ARCHIVE_SOURCE_LINK,
     CHECK_SOURCE_LINKS,
     DELETE_MEDIA,
+    FLUSH_READS,
     MAKE_MEDIA_RENDITIONS,
     MAKE_RENDITIONS,
     REBUILD_SEARCH_INDEX,
@@ -91,3 +92,10 @@ def delete_media(self, names: list[str]) -> int:
     if failed:
         raise retry_later(self, MediaNotDeleted(f"{len(failed)} file(s) remain"))
     return len(names)
+
+
+# Not acks_late: taking a Redis hash is atomic, and what a lost run took is gone
+# either way; the next run takes what came since.
+@shared_task(name=FLUSH_READS)
+def flush_reads() -> int:
+    return reads.flush()

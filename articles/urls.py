@@ -55,6 +55,8 @@ urlpatterns = [
     path("sitemap-<section>.xml", views.sitemap_section, name="sitemap-section"),
     path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("read/<int:pk>/", views.count_read, name="read"),
+    path("most-read/", views.MostReadView.as_view(), name="most-read"),
     *paged("search/", views.SearchView.as_view(), "search"),
     path("", views.FrontPageView.as_view(), name="index"),
     path("page/<int:page>/", views.IndexView.as_view(), name="index-page"),

@@ -134,9 +134,13 @@ def start_gunicorn(url, page_cache, port, *, checkout=ROOT, env=None, extra=()):
     raise SystemExit(f"gunicorn in {checkout} did not start")
 
 
-def wrk(url, duration, connections):
+def wrk(url, duration, connections, script=None, script_args=()):
+    """wrk's requests/s, p50 and p99 ms and errors; a Lua script drives it if given."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
+    command += ["-s", str(script), url] if script else [url]
+    command += ["--", *script_args] if script_args else []
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        command,
         check=True,
         capture_output=True,
         text=True,
@@ -266,6 +270,12 @@ def main():
         help="skip reads during edits (warm category page 1 while an article in "
         "another category is saved once a second)",
     )
+    parser.add_argument(
+        "--no-beacon",
+        dest="beacon",
+        action="store_false",
+        help="skip the cost of counting reads (bench/beacon.py)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
@@ -284,6 +294,15 @@ def main():
         pages = measure(url, OPTIONAL_PAGES)
         results = load(pages, url, args)
         summary.append((label, size, pages, results))
+        if args.beacon:
+            # What counting reads costs (bench/beacon.py), warm: the page cache on.
+            redis = os.environ.get("REDIS_URL", "") if label == "postgres" else ""
+            subprocess.run(
+                [PYTHON, "bench/beacon.py", url, "--redis", redis]
+                + ["--rounds", str(args.rounds), "--port", str(args.port)],
+                cwd=ROOT,
+                check=True,
+            )
     print(
         "\n| db | records | page | queries | SQL ms | render ms | HTML bytes | cold req/s | cold p50 / p99 ms | warm req/s | warm p50 / p99 ms |"
     )

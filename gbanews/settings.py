@@ -462,10 +462,26 @@ TASK_RETRY_BACKOFF_MAX = env_float("TASK_RETRY_BACKOFF_MAX", 3600)
 # Beat runs check_source_links this often; each run checks only the links not
 # checked for SOURCE_LINK_CHECK_INTERVAL_HOURS.
 SOURCE_LINK_CHECK_EVERY_SECONDS = env_float("SOURCE_LINK_CHECK_EVERY_SECONDS", 3600)
+# --- Read counts (articles/reads.py) -----------------------------------------
+# Each process writes the reads it counted this often, in one batch; 0 writes
+# each read in its request.
+READS_BUFFER_SECONDS = max(0.0, env_float("READS_BUFFER_SECONDS", 1))
+# With Redis, reads are counted there and moved into the database this often.
+READS_FLUSH_SECONDS = max(1.0, env_float("READS_FLUSH_SECONDS", 60))
+# A "most read" list is computed once per period of this many seconds, and pages
+# showing it end with the period.
+MOST_READ_SECONDS = max(1, env_int("MOST_READ_SECONDS", 300))
+# Articles in each list on /most-read/; the home page and articles show 5 of them.
+MOST_READ_ITEMS = max(1, env_int("MOST_READ_ITEMS", 10))
+
 CELERY_BEAT_SCHEDULE = {
     "check-source-links": {
         "task": "articles.check_source_links",
         "schedule": SOURCE_LINK_CHECK_EVERY_SECONDS,
+    },
+    "flush-reads": {
+        "task": "articles.flush_reads",
+        "schedule": READS_FLUSH_SECONDS,
     },
 }
 

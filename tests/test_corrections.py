@@ -62,12 +62,6 @@ def parse_feed(client, url):
 
 
 @pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 300
-    settings.PAGE_MAX_AGE = 60
-
-
-@pytest.fixture
 def editor_client(client, desk_editor):
     client.force_login(desk_editor)
     return client

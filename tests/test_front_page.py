@@ -26,8 +26,8 @@ pytestmark = pytest.mark.django_db
 # scheduled time, navigation, latest ids, the sections' ids, first and last dates,
 # recent months, headlines
 # (articles, categories), the lead's entry (articles, categories, bylines, tags,
-# links).
-MAX_FRONT_QUERIES = 16
+# links), the most read list (one aggregate).
+MAX_FRONT_QUERIES = 17
 
 
 def hours_ago(n):
@@ -221,12 +221,6 @@ def test_sources_page_lists_cited_sources_with_their_counts(
     assert '<a href="/source/xinhua/" lang="zh">新华社</a>' in html
     assert "Uncited" not in html and "Pending only" not in html
     assert "<title>Sources | GBA Tech News</title>" in html
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 300
-    settings.PAGE_MAX_AGE = 60
 
 
 def cached(client, url="/") -> bool:

@@ -5,9 +5,10 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import images
+from .. import images, reads
 from ..models import Article, Language, SourceLink
 from ..permissions import can_edit, can_publish, can_trash
 from ..services import (
@@ -36,7 +37,15 @@ class ArticleAdmin(
     form = ArticleAdminForm
     # The Preview button (admin/articles/article/change_form.html) shows the page.
     view_on_site = False
-    list_display = ["title", "state", "published_at", "category_list", "author"]
+    list_display = [
+        "title",
+        "state",
+        "published_at",
+        "category_list",
+        "author",
+        "reads_today",
+        "reads_week",
+    ]
     list_filter = [
         TrashFilter,
         "status",
@@ -77,7 +86,19 @@ class ArticleAdmin(
         js = ["js/article_form.js"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("categories")
+        """With each article's reads over the windows of the "most read" lists."""
+        now = timezone.now()
+        since = {f"reads_{w}": reads.window_start(w, now) for w in reads.WINDOWS}
+        articles = super().get_queryset(request).prefetch_related("categories")
+        return articles.with_reads(**since)
+
+    @admin.display(description=_("reads, 24 h"), ordering="reads_today")
+    def reads_today(self, obj):
+        return obj.reads_today
+
+    @admin.display(description=_("reads, 7 days"), ordering="reads_week")
+    def reads_week(self, obj):
+        return obj.reads_week
 
     @admin.display(description=_("state"), ordering="status")
     def state(self, obj):

@@ -8,6 +8,7 @@ from .links import SourceLink, SourceLinkQuerySet
 from .media import MediaImage
 from .moderation import SourceLinkDecision, SourceLinkModeration
 from .notes import ArticleNote, ArticleNoteQuerySet
+from .reads import ArticleReads
 from .redirects import ArticleRedirect
 from .stamps import Stamp
 from .synonyms import SearchSynonym
@@ -38,6 +39,7 @@ __all__ = [
     "Author",
     "AuthorEntry",
     "AuthorLink",
+    "ArticleReads",
     "ArticleRedirect",
     "Category",
     "CategoryEntry",

@@ -19,6 +19,7 @@ from .actors import actor_field
 from .authors import ArticleAuthor, Author
 from .filing import CategoryEntry, TagEntry
 from .links import SourceLink
+from .reads import ArticleReads
 from .redirects import ArticleRedirect
 from .taxonomy import Category, Language
 
@@ -156,6 +157,26 @@ class ArticleQuerySet(models.QuerySet):
                 : limit - len(found)
             ]
         return found
+
+    def most_read_ids(self, since, limit: int) -> list[int]:
+        """Up to limit of these articles read most since that hour, most read first
+        (then newest first), in one aggregate query over the hourly read counts."""
+        return list(
+            self.filter(reads__hour__gte=since)
+            .annotate(total=models.Sum("reads__count"))
+            .order_by("-total", "-published_at", "-pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+    def with_reads(self, **windows) -> "ArticleQuerySet":
+        """Annotate each article with its reads since each hour given by name
+        (``with_reads(reads_today=…, reads_week=…)``), without a query per article."""
+        return self.annotate(
+            **{
+                name: ArticleReads.objects.total_since(since)
+                for name, since in windows.items()
+            }
+        )
 
     def in_order(self, ids) -> list["Article"]:
         """The articles among ids, in the order of ids (by date, or by relevance)."""

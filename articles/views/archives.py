@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 from taggit.models import Tag
 
-from .. import structured_data
+from .. import reads, structured_data
 from ..entries import render_entries
 from ..freshness import ARTICLES, HOME, Freshness, list_key
 from ..frontpage import front_page
@@ -31,6 +31,8 @@ from ..text import excerpt
 from ..urls_absolute import absolute_url, archive_url
 
 _PAGE_SUFFIX = re.compile(r"page/\d+/$")
+# Most read articles shown on the home page and beside an article.
+SIDEBAR_ITEMS = 5
 
 
 def local_day_start(year: int, month: int = 1, day: int = 1) -> datetime.datetime:
@@ -210,10 +212,13 @@ class FrontPageView(TemplateView):
     template_name = "articles/front_page.html"
 
     def get_context_data(self, **kwargs):
-        page = front_page(Freshness.of(self.request), settings.LANGUAGE_CODE)
+        freshness = Freshness.of(self.request)
+        page = front_page(freshness, settings.LANGUAGE_CODE)
         next_page = reverse("articles:index-page", kwargs={"page": 2})
+        most_read = reads.most_read(freshness, reads.TODAY)[:SIDEBAR_ITEMS]
         return super().get_context_data(
             front=page,
+            most_read=most_read,
             canonical_url=absolute_url("/"),
             next_url=absolute_url(next_page) if page.more else None,
             next_page=next_page if page.more else None,

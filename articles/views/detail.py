@@ -4,12 +4,12 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView
 
-from .. import structured_data
+from .. import reads, structured_data
 from ..freshness import Freshness, article_key, is_anonymous_reader, list_key
 from ..models import Article, ArticleRedirect
 from ..text import excerpt
 from ..urls_absolute import absolute_url
-from .archives import local_day_start
+from .archives import SIDEBAR_ITEMS, local_day_start
 
 RELATED_ARTICLES = 5
 # What a link to a related article shows.
@@ -89,6 +89,7 @@ class ArticleDetailView(DetailView):
             og_type="article",
             robots="noindex, nofollow" if not self.object.is_published() else "",
             related_articles=self.related_articles(),
+            most_read=reads.most_read(self.freshness, reads.TODAY)[:SIDEBAR_ITEMS],
         )
         image_url = absolute_url(self.object.image.url) if self.object.image else ""
         context["og_image"] = image_url
