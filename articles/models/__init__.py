@@ -10,6 +10,7 @@ from .redirects import ArticleRedirect
 from .stamps import Stamp
 from .synonyms import SearchSynonym
 from .taxonomy import Category, Language, Source
+from .wordpress import WordPressPost
 from .workflow import AuditEntry, PreviewLink, PreviewLinkUse
 
 # A revision holds the article's content and publishing state (not the lock
@@ -51,4 +52,5 @@ __all__ = [
     "SourceLinkQuerySet",
     "Stamp",
     "TagEntry",
+    "WordPressPost",
 ]

@@ -18,6 +18,13 @@ from .links import (
 from .preview import preview_link_create, preview_link_open, preview_link_revoke
 from .revisions import article_record_revision, article_revision_restore
 from .trash import article_purge, article_restore, article_trash
+from .wordpress import (
+    ImageSource,
+    ImportReport,
+    language_code,
+    wordpress_prepare,
+    wordpress_write,
+)
 from .workflow import (
     article_publish,
     article_save,
@@ -40,6 +47,9 @@ __all__ = [
     "audit_record",
     "audit_records",
     "demo_load",
+    "ImageSource",
+    "ImportReport",
+    "language_code",
     "ModerationRefused",
     "ModerationResult",
     "preview_link_create",
@@ -55,4 +65,6 @@ __all__ = [
     "source_links_check",
     "source_links_claim",
     "source_links_reject",
+    "wordpress_prepare",
+    "wordpress_write",
 ]
