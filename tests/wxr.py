@@ -131,9 +131,12 @@ def attachment(post_id: int, path: str, alt: str = "", parent: int = 0) -> Post:
     )
 
 
+AUTHORS = (Author("linmei_admin", "Lin Mei"),)
+
+
 def build(
     posts,
-    authors=(Author("linmei_admin", "Lin Mei"),),
+    authors=AUTHORS,
     language="zh-CN",
     prolog='<?xml version="1.0" encoding="UTF-8" ?>',
 ) -> bytes:

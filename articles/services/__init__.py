@@ -14,6 +14,7 @@ from .links import (
     source_links_approve,
     source_links_approve_imported,
     source_links_reject,
+    source_links_submit,
 )
 from .preview import preview_link_create, preview_link_open, preview_link_revoke
 from .revisions import article_record_revision, article_revision_restore
@@ -65,6 +66,7 @@ __all__ = [
     "source_links_check",
     "source_links_claim",
     "source_links_reject",
+    "source_links_submit",
     "wordpress_prepare",
     "wordpress_write",
 ]

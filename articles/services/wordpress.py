@@ -12,6 +12,7 @@ before by their WordPress id so that a second run updates them.
 import datetime
 import html
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,7 @@ from ..urls_hygiene import normalise_url
 from ..wordpress.body import convert_body
 from ..wordpress.wxr import WxrError, WxrExport, WxrItem
 from .link_checks import check_policy
-from .links import source_link_save
+from .links import source_links_submit
 
 BATCH_SIZE = 500
 LEAD_CHARS = 300
@@ -406,6 +407,15 @@ def _state(article: Article) -> tuple:
     return tuple(getattr(article, name) for name in FIELDS)
 
 
+def _by_article(relations: dict[str, set]) -> defaultdict:
+    """{article id: {kind: rows}} from {kind: rows starting with the article id}."""
+    grouped = defaultdict(lambda: {kind: set() for kind in relations})
+    for kind, rows in relations.items():
+        for row in rows:
+            grouped[row[0]][kind].add(row)
+    return grouped
+
+
 def _write_batch(posts, context, report) -> None:
     mapped = {
         p.wordpress_id: p
@@ -456,13 +466,12 @@ def _write_batch(posts, context, report) -> None:
             wanted["authors"].add(
                 (article.pk, context["authors"][post.author_name].pk, 1)
             )
+    mine, theirs = _by_article(relations), _by_article(wanted)
     for post, article, before in rows:
         if before is None:
             report.created.append(post.label)
             continue
-        mine = {k: {r for r in v if r[0] == article.pk} for k, v in relations.items()}
-        theirs = {k: {r for r in v if r[0] == article.pk} for k, v in wanted.items()}
-        if before == _state(article) and mine == theirs:
+        if before == _state(article) and mine[article.pk] == theirs[article.pk]:
             report.unchanged.append(post.label)
         else:
             article.version += 1
@@ -476,13 +485,25 @@ def _write_batch(posts, context, report) -> None:
     touched = [article.pk for article in new + changed]
     if touched:
         content_changed.send(sender=Article, articles=touched)
-    known = {}
-    for article_id, url in SourceLink.objects.filter(
-        article_id__in=[article.pk for _post, article, _before in rows]
-    ).values_list("article_id", "url"):
-        known.setdefault(article_id, set()).add(url)
+    known = set(
+        SourceLink.objects.filter(
+            article_id__in=[article.pk for _post, article, _before in rows]
+        ).values_list("article_id", "url")
+    )
+    links = [
+        SourceLink(
+            article=article,
+            url=found.url,
+            source=context["sources"].get(found.source_name.lower()),
+            language=context["languages"].get(found.language_name.lower()),
+        )
+        for post, article, _before in rows
+        for found in post.links
+        if (article.pk, found.url) not in known
+    ]
+    # New attribution URLs join the moderation queue; known ones keep their state.
+    report.links += len(source_links_submit(links=links))
     for post, article, _before in rows:
-        _save_links(post, article, known.get(article.pk, set()), context, report)
         _save_image(post, article, mapped.get(post.wordpress_id), report)
 
 
@@ -547,21 +568,6 @@ def _record_posts(rows, mapped, old_paths, report) -> None:
     WordPressPost.objects.bulk_update(moved, ["old_path"])
     WordPressPost.objects.bulk_create(records)
     mapped.update({r.wordpress_id: r for r in records})
-
-
-def _save_links(post, article, known, context, report) -> None:
-    """New attribution URLs become pending links in the moderation queue."""
-    for found in post.links:
-        if found.url in known:
-            continue
-        link = SourceLink(
-            article=article,
-            url=found.url,
-            source=context["sources"].get(found.source_name.lower()),
-            language=context["languages"].get(found.language_name.lower()),
-        )
-        source_link_save(link=link, actor=None)
-        report.links += 1
 
 
 def _save_image(post, article, record, report) -> None:

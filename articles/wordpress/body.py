@@ -119,6 +119,9 @@ def take_attributions(text: str) -> Body:
     paragraphs = list(_PARAGRAPH.finditer(text))
     links, removed = [], []
     for index, match in enumerate(paragraphs):
+        start = match["inner"][:300].lower()
+        if "read" not in start or "more" not in start:
+            continue
         found = parse_attribution(html.unescape(strip_tags(match["inner"])))
         if found is None:
             continue
