@@ -318,6 +318,23 @@ def test_other_permalink_forms_and_p_links_redirect_permanently(client, imported
     )
 
 
+def test_postname_permalinks_redirect_with_or_without_the_slash(
+    client, chinese, tmp_path
+):
+    post = wxr.Post(
+        7, "深圳 AI", slug="深圳-ai", link=f"{wxr.SITE}/{quote('深圳-ai')}/"
+    )
+    run_import(tmp_path, [post])
+    article = by_wordpress_id(7)
+    assert article.wordpress_post.old_path == "/深圳-ai"
+    for path in ("/深圳-ai/", "/深圳-ai", "/" + quote("深圳-ai") + "/"):
+        response = client.get(path)
+        assert response.status_code == HTTPStatus.MOVED_PERMANENTLY, path
+        assert response["Location"] == article.get_absolute_url()
+    assert client.head("/深圳-ai/").status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert client.post("/深圳-ai/").status_code != HTTPStatus.MOVED_PERMANENTLY
+
+
 def test_old_links_never_lead_to_unpublished_articles(client, imported):
     for post_id in (103, 104, 105):
         assert client.get(f"/?p={post_id}").status_code == HTTPStatus.OK  # home
@@ -388,18 +405,17 @@ def test_imported_articles_show_on_cached_pages_and_in_search(
     client, settings, tmp_path, chinese
 ):
     settings.PAGE_CACHE_SECONDS = 300
-    ArticleFactory(
-        title="Older story",
-        categories=[Category.objects.create(name="Innovation", slug="innovation")],
-    )
-    for url in ("/", "/category/innovation/", "/tag/shenzhen/"):
-        client.get(url)
-        assert client.get(url).get("X-Page-Cache") in ("hit", None)
+    innovation = Category.objects.create(name="Innovation", slug="innovation")
+    ArticleFactory(title="Older story", categories=[innovation], tags=["Shenzhen"])
+    pages = ("/", "/category/innovation/", "/tag/shenzhen/")
+    for url in pages:
+        assert client.get(url)["X-Page-Cache"] == "miss"
+        assert client.get(url)["X-Page-Cache"] == "hit"
     run_import(tmp_path, realistic_posts())
-    home = client.get("/").content.decode()
-    assert "深圳湾实验室开放" in home
-    assert "深圳湾实验室开放" in client.get("/category/innovation/").content.decode()
-    assert "深圳湾实验室开放" in client.get("/tag/shenzhen/").content.decode()
+    for url in pages:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss", url
+        assert "深圳湾实验室开放" in response.content.decode(), url
     results = client.get("/search/", {"q": "实验室"}).content.decode()
     assert "深圳湾实验室开放" in results
 

@@ -10,7 +10,7 @@ from .redirects import ArticleRedirect
 from .stamps import Stamp
 from .synonyms import SearchSynonym
 from .taxonomy import Category, Language, Source
-from .wordpress import WordPressPost
+from .wordpress import WordPressPost, old_path_key
 from .workflow import AuditEntry, PreviewLink, PreviewLinkUse
 
 # A revision holds the article's content and publishing state (not the lock
@@ -53,4 +53,5 @@ __all__ = [
     "Stamp",
     "TagEntry",
     "WordPressPost",
+    "old_path_key",
 ]

@@ -7,6 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from .articles import Article
 
 
+def old_path_key(path: str) -> str:
+    """An old URL path as stored and looked up: with or without its final slash."""
+    return path.rstrip("/") or "/"
+
+
 class WordPressPostQuerySet(models.QuerySet):
     def leading_to_published(self) -> "WordPressPostQuerySet":
         """Imported posts whose article readers may see: the only ones old URLs
@@ -19,7 +24,7 @@ class WordPressPostQuerySet(models.QuerySet):
         if wordpress_id is not None:
             found = found.filter(wordpress_id=wordpress_id)
         elif path:
-            found = found.filter(old_path=path)
+            found = found.filter(old_path=old_path_key(path))
         else:
             return None
         post = found.first()
@@ -38,8 +43,9 @@ class WordPressPost(models.Model):
         max_length=500,
         blank=True,
         help_text=_(
-            "The post's WordPress URL path when it differs from the article's form "
-            "(/<year>/<month>/<day>/<slug>/); it redirects to the article."
+            "The post's WordPress URL path (no final slash) when it differs from "
+            "the article's form (/<year>/<month>/<day>/<slug>/); it redirects to "
+            "the article."
         ),
     )
     # The attachment the featured image came from: a second import that finds

@@ -39,6 +39,7 @@ from ..models import (
     Source,
     SourceLink,
     WordPressPost,
+    old_path_key,
 )
 from ..sanitize import MarkupTooComplex, clean_html
 from ..signals import content_changed
@@ -189,7 +190,7 @@ def _old_path(link: str, slug: str) -> str:
     found = _DATE_PERMALINK.match(path)
     if found and make_slug(found["slug"]) == slug:
         return ""
-    return path
+    return old_path_key(path)
 
 
 def _links(item: WxrItem, found, report: ImportReport) -> list:
