@@ -157,6 +157,12 @@ def test_report_says_what_was_skipped_and_why(imported):
     assert "imported as a draft" not in imported
 
 
+def test_private_posts_become_drafts_with_a_warning(tmp_path, chinese):
+    out = run_import(tmp_path, [wxr.Post(8, "Private", slug="p", status="private")])
+    assert "Warning: post 8 “Private”: private in WordPress: imported as a draft" in out
+    assert by_wordpress_id(8).status == Article.Status.DRAFT
+
+
 def test_body_shortcodes_become_html_and_go_through_the_sanitiser(imported):
     body = by_wordpress_id(101).body
     assert "<figure><img" in body
@@ -181,6 +187,29 @@ def test_source_attributions_become_pending_links_not_body_text(imported):
     assert caixin.url == "https://www.caixinglobal.com/2020-06-12/guangdong.html"
     queue = SourceLinkModeration.objects.pending()
     assert set(queue.values_list("pk", flat=True)) == {link.pk, caixin.pk}
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "kept"),
+    [
+        ("Read more (in Chinese)", True),
+        ('Read more about <a href="https://example.com/">our lab</a>.', True),
+        (
+            '<a href="https://www.sznews.com/a.html">Read more on Shenzhen News</a>',
+            False,
+        ),
+        ('Read more: <a href="/2020/01/01/ours/">our earlier story</a>', True),
+        (f'Read more: <a href="{wxr.SITE}/2020/01/01/ours/">our story</a>', True),
+    ],
+)
+def test_only_attributions_with_a_web_link_leave_the_body(
+    tmp_path, chinese, paragraph, kept
+):
+    post = wxr.Post(5, "Attributed", slug="attributed", content=f"Text.\n\n{paragraph}")
+    run_import(tmp_path, [post])
+    article = by_wordpress_id(5)
+    assert ("Read more" in article.body) is kept
+    assert SourceLink.objects.filter(article=article).exists() is not kept
 
 
 def test_source_named_in_the_attribution_is_matched(tmp_path, chinese):
@@ -277,6 +306,27 @@ def test_fetched_images_go_through_the_link_checkers_guard(tmp_path, settings, c
         )
         assert "169.254.169.254 is not a public address" in out
         assert not by_wordpress_id(3).image
+
+
+def test_a_fetched_image_over_the_size_limit_is_refused(tmp_path, settings, chinese):
+    settings.SOURCE_LINK_CHECK_HOST_INTERVAL = 0
+    settings.SOURCE_LINK_CHECK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    settings.IMAGE_MAX_BYTES = 100
+    with image_server() as base:
+        out = run_import(tmp_path, remote_posts(f"{base}/photo.png"), "--fetch-images")
+    assert "more than 100 bytes" in out
+    assert not by_wordpress_id(1).image
+
+
+def test_image_options_are_checked(tmp_path, uploads, chinese):
+    path = tmp_path / "export.xml"
+    path.write_bytes(wxr.build(realistic_posts()))
+    with pytest.raises(CommandError, match="not both"):
+        call_command(
+            "import_wordpress", str(path), "--uploads", str(uploads), "--fetch-images"
+        )
+    with pytest.raises(CommandError, match="is not a folder"):
+        call_command("import_wordpress", str(path), "--uploads", str(path))
 
 
 def test_without_uploads_or_fetching_images_are_reported(tmp_path, chinese):

@@ -168,6 +168,13 @@ def language_code(wordpress_language: str) -> str:
     return code.split("-")[0] or settings.LANGUAGE_CODE
 
 
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+
+
 def _plain(text: str) -> str:
     return " ".join(html.unescape(strip_tags(text)).split())
 
@@ -251,7 +258,7 @@ def _prepare_post(item, export, attachments, source, report) -> PreparedPost | N
             (item.label(), "private in WordPress: imported as a draft")
         )
     try:
-        converted = convert_body(item.content)
+        converted = convert_body(item.content, _host(export.site_url))
         body = clean_html(converted.html)
     except MarkupTooComplex as error:
         raise WxrError(f"{item.label()}: the body is refused: {error}") from None

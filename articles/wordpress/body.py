@@ -11,6 +11,7 @@ source links. The result still goes through ``articles.sanitize.clean_html``.
 import html
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.utils.html import strip_tags
 
@@ -101,15 +102,21 @@ def autop(text: str) -> str:
     return "\n".join(blocks)
 
 
-def _href(fragment: str) -> str:
+def _href(fragment: str, own_host: str) -> str:
+    """The first link to another web site in fragment, or ""."""
     for match in _HREF.finditer(fragment):
         url = html.unescape(match["url"]).strip()
         if url.lower().startswith(("http://", "https://")):
-            return url
+            try:
+                host = urlsplit(url).hostname or ""
+            except ValueError:
+                continue
+            if host != own_host:
+                return url
     return ""
 
 
-def take_attributions(text: str) -> Body:
+def take_attributions(text: str, own_host: str = "") -> Body:
     """Remove "Read more …" paragraphs that carry a link; return them as links.
 
     The link is in the paragraph itself ("Read more on <a>Caixin</a>") or is
@@ -125,13 +132,13 @@ def take_attributions(text: str) -> Body:
         found = parse_attribution(html.unescape(strip_tags(match["inner"])))
         if found is None:
             continue
-        url, span = _href(match["inner"]), [match]
+        url, span = _href(match["inner"], own_host), [match]
         if not url and index + 1 < len(paragraphs):
             following = paragraphs[index + 1]
             only_link = not strip_tags(following["inner"]).strip() or _BARE_URL.match(
                 strip_tags(following["inner"]).strip()
             )
-            url = _href(following["inner"]) if only_link else ""
+            url = _href(following["inner"], own_host) if only_link else ""
             span.append(following)
         if url:
             links.append(FoundLink(url, found.source_name, found.language_name))
@@ -141,6 +148,6 @@ def take_attributions(text: str) -> Body:
     return Body(re.sub(r"\n{2,}", "\n", text).strip(), links)
 
 
-def convert_body(text: str) -> Body:
+def convert_body(text: str, own_host: str = "") -> Body:
     """A WordPress body as HTML for the sanitiser, and the source links it gave."""
-    return take_attributions(autop(expand_shortcodes(text)))
+    return take_attributions(autop(expand_shortcodes(text)), own_host)
