@@ -45,8 +45,8 @@ def main():
     export = FOLDER / "export.xml"
     export.write_bytes(wxr.build(wxr.many_posts(args.posts), language="en-US"))
     print(f"{args.posts} posts, {export.stat().st_size / 1e6:.1f} MB of WXR")
-    call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
     for run in ("first run (creates)", "second run (unchanged)"):
         profile = cProfile.Profile() if args.profile else None
         started = time.monotonic()

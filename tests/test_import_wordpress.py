@@ -588,8 +588,9 @@ def test_many_posts_import_in_bulk_with_progress(tmp_path, chinese):
     assert "checked 500/600 posts" in out and "written 600/600 posts" in out
     assert Article.objects.published().count() == 600
     assert SourceLink.objects.pending().count() == 150
-    # Bulk writes: far fewer queries than posts times fields.
-    assert len(queries) < 3000, len(queries)
+    # Bulk writes: fewer queries than posts (470 on SQLite; most are the
+    # trusted-source rule's look-ups, two per new link).
+    assert len(queries) < len(posts), len(queries)
     assert seconds < 60
     start = timezone.now()
     again = run_import(tmp_path, posts)
