@@ -346,6 +346,24 @@ def test_article_page_shows_the_import_without_the_login(client, imported):
     assert not Author.objects.filter(name__icontains="admin").exists()
 
 
+@pytest.mark.parametrize(
+    ("author", "byline"),
+    [
+        (wxr.Author("chan_admin", "chan_admin", "Chan", "Wing"), ["Chan Wing"]),
+        (wxr.Author("chan_admin", "CHAN_ADMIN"), []),
+        (wxr.Author("chan_admin", "", "chan_admin"), []),
+    ],
+)
+def test_a_display_name_that_is_the_login_is_not_used(
+    tmp_path, chinese, author, byline
+):
+    post = wxr.Post(3, "Bylined", slug="bylined", creator="chan_admin")
+    out = run_import(tmp_path, [post], authors=[author])
+    assert list(Author.objects.values_list("name", flat=True)) == byline
+    assert ("no byline" in out) is not bool(byline)
+    assert "chan_admin" not in out
+
+
 def test_old_date_permalinks_work_as_they_are(client, imported):
     lab = by_wordpress_id(101)
     assert lab.wordpress_post.old_path == ""

@@ -18,16 +18,19 @@ def cdata(text: str) -> str:
 class Author:
     login: str
     display_name: str
-    email: str = ""
+    first_name: str = ""
+    last_name: str = ""
 
     def xml(self) -> str:
         return (
-            "<wp:author>"
+            "<wp:author><wp:author_id>1</wp:author_id>"
             f"<wp:author_login>{cdata(self.login)}</wp:author_login>"
-            f"<wp:author_email>{cdata(self.email or self.login + '@old.example.com')}"
+            f"<wp:author_email>{cdata(self.login + '@old.example.com')}"
             "</wp:author_email>"
             f"<wp:author_display_name>{cdata(self.display_name)}"
             "</wp:author_display_name>"
+            f"<wp:author_first_name>{cdata(self.first_name)}</wp:author_first_name>"
+            f"<wp:author_last_name>{cdata(self.last_name)}</wp:author_last_name>"
             "</wp:author>"
         )
 

@@ -183,19 +183,22 @@ def _child_tag(element, name: str) -> str:
 
 
 def _author(element, where: str) -> tuple[str, str]:
+    """(login, public name): the display name, else first and last name.
+
+    WordPress's display name defaults to the login, which readers must never
+    see: a display name equal to the login counts as none.
+    """
     found = {
         _name(child.tag): _text(child, where, _name(child.tag)) for child in element
     }
     login = found.get("wp:author_login", "")
-    name = found.get("wp:author_display_name", "") or " ".join(
-        part
-        for part in (
-            found.get("wp:author_first_name"),
-            found.get("wp:author_last_name"),
-        )
-        if part
-    )
-    return login, name
+    full = " ".join(
+        found.get(key, "") for key in ("wp:author_first_name", "wp:author_last_name")
+    ).strip()
+    display = found.get("wp:author_display_name", "")
+    if display.casefold() == login.casefold():
+        display = ""
+    return login, display or (full if full.casefold() != login.casefold() else "")
 
 
 def parse_wxr(source, *, zone) -> WxrExport:
