@@ -581,6 +581,19 @@ def test_malformed_files_are_refused(tmp_path, chinese, data, expected):
     assert expected in import_fails(tmp_path, data())
 
 
+def test_odd_but_harmless_items_are_read(tmp_path, chinese):
+    data = wxr.build(realistic_posts()[:1]).replace(
+        b"<wp:postmeta>",
+        b"<wp:postmeta><wp:meta_value>orphan</wp:meta_value></wp:postmeta>"
+        b"<wp:postmeta>",
+        1,
+    )
+    path = tmp_path / "odd.xml"
+    path.write_bytes(data)
+    call_command("import_wordpress", str(path), stdout=StringIO(), stderr=StringIO())
+    assert by_wordpress_id(101).title == "深圳湾实验室开放"
+
+
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_wordpress", str(tmp_path / "nope.xml"), stdout=StringIO())

@@ -94,7 +94,8 @@ def _name(tag: str) -> str:
 
 
 def _text(element, where: str, name: str) -> str:
-    text = (element.text or "").strip()
+    """An element's text within its field's limit; "" for a missing element."""
+    text = (element.text or "").strip() if element is not None else ""
     short = name.split(":")[-1]
     limit = FIELD_LIMITS.get(short, DEFAULT_LIMIT)
     if len(text) > limit:
