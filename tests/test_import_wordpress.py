@@ -27,7 +27,13 @@ from articles.models import (
 )
 
 from . import wxr
-from .factories import ArticleFactory, ChineseFactory, SourceFactory, image_bytes
+from .factories import (
+    ArticleFactory,
+    ChineseFactory,
+    SourceDomainFactory,
+    SourceFactory,
+    image_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +222,19 @@ def test_source_named_in_the_attribution_is_matched(tmp_path, chinese):
     caixin = SourceFactory(name="Caixin", slug="caixin")
     run_import(tmp_path, realistic_posts()[1:2])
     assert SourceLink.objects.get().source == caixin
+
+
+def test_a_trusted_sources_link_is_approved_by_the_rule(client, tmp_path, chinese):
+    caixin = SourceFactory(name="Caixin", slug="caixin", is_trusted=True)
+    SourceDomainFactory(source=caixin, domain="caixinglobal.com")
+    run_import(tmp_path, realistic_posts()[1:2])
+    link = SourceLink.objects.get()
+    assert (link.source, link.status) == (caixin, SourceLink.Status.APPROVED)
+    assert link.approved_by_rule
+    assert link.decisions.get().by_rule
+    page = client.get(by_wordpress_id(102).get_absolute_url()).content.decode()
+    assert "Read more on" in page and "caixinglobal.com/2020-06-12" in page
+    assert "Caixin" in client.get("/source/caixin/").content.decode()
 
 
 def test_featured_image_comes_from_the_uploads_folder(imported, settings):

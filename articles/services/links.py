@@ -130,11 +130,14 @@ def source_link_save(*, link: SourceLink, actor) -> SourceLink:
 
 
 @transaction.atomic
-def source_links_submit(*, links: list[SourceLink]) -> list[SourceLink]:
+def source_links_submit(
+    *, links: list[SourceLink], announce: bool = True
+) -> list[SourceLink]:
     """Submit many new links at once (an import), as ``source_link_save`` does
     one: stored pending, then judged by the trusted-source rule. One INSERT and
     one ``content_changed`` for all of them, instead of a save and its signals
-    per link."""
+    per link; ``announce=False`` leaves sending it, with the links' articles, to
+    a caller that sends one for its own writes anyway."""
     for link in links:
         link.url = normalise_url(link.url)
         link.start_submission()
@@ -148,7 +151,7 @@ def source_links_submit(*, links: list[SourceLink]) -> list[SourceLink]:
             by_rule=True,
             actor_name=_("trusted-source rule"),
         )
-    if created:
+    if created and announce:
         articles = sorted({link.article_id for link in created})
         content_changed.send(sender=SourceLink, articles=articles)
     return created

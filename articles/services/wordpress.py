@@ -490,9 +490,6 @@ def _write_batch(posts, context, report) -> None:
     _save_changes(changed, renamed)
     _save_relations(new + changed, wanted, context)
     _record_posts(rows, mapped, context["old_paths"], report)
-    touched = [article.pk for article in new + changed]
-    if touched:
-        content_changed.send(sender=Article, articles=touched)
     known = set(
         SourceLink.objects.filter(
             article_id__in=[article.pk for _post, article, _before in rows]
@@ -510,7 +507,13 @@ def _write_batch(posts, context, report) -> None:
         if (article.pk, found.url) not in known
     ]
     # New attribution URLs join the moderation queue; known ones keep their state.
-    report.links += len(source_links_submit(links=links))
+    submitted = source_links_submit(links=links, announce=False)
+    report.links += len(submitted)
+    # One signal for the batch: archive entries, search index, stamps.
+    touched = {article.pk for article in new + changed}
+    touched.update(link.article_id for link in submitted)
+    if touched:
+        content_changed.send(sender=Article, articles=sorted(touched))
     for post, article, _before in rows:
         _save_image(post, article, mapped.get(post.wordpress_id), report)
 
