@@ -56,6 +56,7 @@ class WordPressPost(models.Model):
     objects = WordPressPostQuerySet.as_manager()
 
     class Meta:
+        ordering = ["wordpress_id"]
         verbose_name = _("imported WordPress post")
         constraints = [
             models.UniqueConstraint(
