@@ -249,6 +249,21 @@ def test_featured_image_comes_from_the_uploads_folder(imported, settings):
     assert "1 images stored" in imported
 
 
+def test_a_storage_failure_imports_nothing(tmp_path, uploads, settings, chinese):
+    settings.MEDIA_ROOT = tmp_path / "media-is-a-file"
+    settings.MEDIA_ROOT.write_text("not a folder")
+    path = tmp_path / "export.xml"
+    # The image's post comes last, after posts the transaction had written.
+    path.write_bytes(wxr.build(realistic_posts()[1:] + realistic_posts()[:1]))
+    with pytest.raises(CommandError, match="could not be stored.*Nothing was imported"):
+        call_command(
+            "import_wordpress", str(path), "--uploads", str(uploads), stdout=StringIO()
+        )
+    assert not Article.objects.exists()
+    assert not WordPressPost.objects.exists()
+    assert not SourceLink.objects.exists()
+
+
 def test_an_image_outside_the_uploads_folder_is_refused(tmp_path, uploads, chinese):
     (uploads.parent / "secret.jpg").write_bytes(image_bytes())
     posts = [

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.images import ImageNotStored
 from articles.services import (
     ImageSource,
     language_code,
@@ -70,7 +71,13 @@ class Command(BaseCommand):
             raise CommandError(f"{error} Nothing was imported.") from None
         if not options["dry_run"]:
             code = options["language"] or language_code(export.language)
-            wordpress_write(posts, report, language_code=code, progress=progress)
+            try:
+                wordpress_write(posts, report, language_code=code, progress=progress)
+            except ImageNotStored as error:
+                raise CommandError(
+                    f"A featured image could not be stored: {error.reason}. "
+                    "Nothing was imported."
+                ) from None
         self.write_report(report, verbosity)
         seconds = time.monotonic() - started
         done = (
