@@ -34,6 +34,7 @@ from .factories import (
     SourceFactory,
     image_bytes,
 )
+from .test_images import RefusingStorage
 
 pytestmark = pytest.mark.django_db
 
@@ -262,6 +263,26 @@ def test_a_storage_failure_imports_nothing(tmp_path, uploads, settings, chinese)
     assert not Article.objects.exists()
     assert not WordPressPost.objects.exists()
     assert not SourceLink.objects.exists()
+
+
+def test_images_stored_before_a_failure_are_removed(
+    tmp_path, uploads, settings, chinese
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "tests.test_images.RefusingStorage"},
+    }
+    RefusingStorage.saves, RefusingStorage.fail_on = 0, 2
+    second = wxr.Post(201, "Second", slug="second", meta={"_thumbnail_id": "90"})
+    path = tmp_path / "export.xml"
+    path.write_bytes(wxr.build(realistic_posts() + [second]))
+    with pytest.raises(CommandError, match="could not be stored"):
+        call_command(
+            "import_wordpress", str(path), "--uploads", str(uploads), stdout=StringIO()
+        )
+    assert RefusingStorage.saves == 2
+    assert not [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]
+    assert not Article.objects.exists()
 
 
 def test_an_image_outside_the_uploads_folder_is_refused(tmp_path, uploads, chinese):

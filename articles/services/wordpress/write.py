@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from taggit.models import Tag, TaggedItem
 
+from ... import images
 from ...models import (
     Article,
     ArticleAuthor,
@@ -211,7 +212,9 @@ def _write_batch(posts, context, report) -> None:
     if touched:
         content_changed.send(sender=Article, articles=sorted(touched))
     for post, article, _before in rows:
-        _save_image(post, article, mapped.get(post.wordpress_id), report)
+        _save_image(
+            post, article, mapped.get(post.wordpress_id), report, context["stored"]
+        )
 
 
 def _save_changes(changed, renamed) -> None:
@@ -277,12 +280,13 @@ def _record_posts(rows, mapped, old_paths, report) -> None:
     mapped.update({r.wordpress_id: r for r in records})
 
 
-def _save_image(post, article, record, report) -> None:
+def _save_image(post, article, record, report, stored: list[str]) -> None:
     if post.image is None or record.image_source == post.image_source:
         return
     article.image = ContentFile(post.image.data, name=post.image.name)
     article.image_alt = post.image.alt
     article.save(update_fields=["image", "image_alt"])
+    stored.append(article.image.name)
     record.image_source = post.image_source
     record.save(update_fields=["image_source", "imported_at"])
     report.images += 1
@@ -311,14 +315,20 @@ def wordpress_write(
         "tags": _tags(posts),
         "sources": {s.name.lower(): s for s in Source.objects.all()},
         "languages": {lang.name.lower(): lang for lang in Language.objects.all()},
+        "stored": [],
         "old_paths": dict(
             WordPressPost.objects.exclude(old_path="").values_list(
                 "old_path", "wordpress_id"
             )
         ),
     }
-    for start in range(0, len(posts), BATCH_SIZE):
-        _write_batch(posts[start : start + BATCH_SIZE], context, report)
-        if progress:
-            progress("written", min(start + BATCH_SIZE, len(posts)), len(posts))
+    try:
+        for start in range(0, len(posts), BATCH_SIZE):
+            _write_batch(posts[start : start + BATCH_SIZE], context, report)
+            if progress:
+                progress("written", min(start + BATCH_SIZE, len(posts)), len(posts))
+    except Exception:
+        # The transaction is rolled back: the originals stored so far go too.
+        images.delete_files(context["stored"])
+        raise
     return report
