@@ -469,6 +469,8 @@ def test_old_links_never_lead_to_unpublished_articles(client, imported):
     assert client.get("/archives/102").status_code == HTTPStatus.NOT_FOUND
     assert client.get("/?p=102").status_code == HTTPStatus.OK
     assert client.get("/no-such-old-page/").status_code == HTTPStatus.NOT_FOUND
+    for path in ("/archives/%00", "/" + "x" * 600):
+        assert client.get(path).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_second_run_updates_instead_of_duplicating(tmp_path, uploads, imported):

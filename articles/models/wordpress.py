@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .articles import Article
 
+OLD_PATH_MAX = 500
+
 
 def old_path_key(path: str) -> str:
     """An old URL path as stored and looked up: with or without its final slash."""
@@ -23,7 +25,7 @@ class WordPressPostQuerySet(models.QuerySet):
         found = self.leading_to_published().select_related("article")
         if wordpress_id is not None:
             found = found.filter(wordpress_id=wordpress_id)
-        elif path:
+        elif path and "\x00" not in path and len(path) <= OLD_PATH_MAX:
             found = found.filter(old_path=old_path_key(path))
         else:
             return None
@@ -40,7 +42,7 @@ class WordPressPost(models.Model):
     )
     old_path = models.CharField(
         _("old permalink path"),
-        max_length=500,
+        max_length=OLD_PATH_MAX,
         blank=True,
         help_text=_(
             "The post's WordPress URL path (no final slash) when it differs from "
