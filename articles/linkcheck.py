@@ -188,6 +188,12 @@ def resolve(host: str, port: int, policy: CheckPolicy) -> str:
 
 def request_once(url: str, method: str, policy: CheckPolicy, throttle: HostThrottle):
     """Make one request without following redirects; return (status, location)."""
+    status, location, _body = _request(url, method, policy, throttle, read=1024)
+    return status, location
+
+
+def _request(url, method, policy, throttle, *, read: int):
+    """One request, no redirect followed: (status, location, up to read bytes)."""
     try:
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -221,9 +227,8 @@ def request_once(url: str, method: str, policy: CheckPolicy, throttle: HostThrot
             },
         )
         response = conn.getresponse()
-        if method == "GET":
-            response.read(1024)
-        return response.status, response.getheader("Location")
+        body = response.read(read) if method == "GET" else b""
+        return response.status, response.getheader("Location"), body
     except (OSError, http.client.HTTPException, ValueError) as exc:
         raise FetchFailed(
             _describe(exc),
@@ -295,3 +300,27 @@ def _follow(url: str, policy: CheckPolicy, throttle: HostThrottle) -> CheckResul
         error=f"more than {policy.max_redirects} redirects",
         kind="redirect",
     )
+
+
+def fetch(
+    url: str, policy: CheckPolicy, throttle: HostThrottle, max_bytes: int
+) -> bytes:
+    """GET url, following redirects hop by hop with every hop checked as above.
+
+    Return the body; raise FetchRefused for an address the checker must not
+    contact, FetchFailed for an error status or a body over max_bytes.
+    """
+    current = url
+    for _hop in range(policy.max_redirects + 1):
+        status, location, body = _request(
+            current, "GET", policy, throttle, read=max_bytes + 1
+        )
+        if status in REDIRECT_STATUSES and location:
+            current = urljoin(current, location.strip())
+            continue
+        if status != 200:
+            raise FetchFailed(f"HTTP {status} from {current}"[:300], kind="status")
+        if len(body) > max_bytes:
+            raise FetchFailed(f"more than {max_bytes} bytes", kind="size")
+        return body
+    raise FetchFailed(f"more than {policy.max_redirects} redirects", kind="redirect")

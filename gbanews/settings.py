@@ -103,6 +103,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gbanews.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Old WordPress URLs: before the page cache, so that /?p=<id> is never
+    # answered with the cached home page.
+    "articles.permalinks.OldPermalinkMiddleware",
     "articles.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

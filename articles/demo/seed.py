@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..attribution import Attribution, parse_attribution
+
 SEED_FILE = Path(__file__).with_name("innovation-archive.txt")
 
 
@@ -18,6 +20,11 @@ class SeedPost:
     def continues(self) -> bool:
         """True when the old site said "Continue reading" (the full story is ours)."""
         return self.ending.startswith("Continue reading")
+
+    @property
+    def attribution(self) -> Attribution | None:
+        """The source credited by a "Read more" ending (its name may follow it)."""
+        return parse_attribution(f"{self.ending} {self.source_name}")
 
 
 def parse_seed(text: str) -> list[SeedPost]:
@@ -36,12 +43,12 @@ def parse_seed(text: str) -> list[SeedPost]:
         while i < len(blocks):
             block = blocks[i]
             i += 1
-            if "\nRead more" in block:
-                paragraph, rest = block.split("\nRead more", 1)
+            paragraph, _newline, last_line = block.rpartition("\n")
+            if paragraph and parse_attribution(last_line):
                 paragraphs.append(paragraph.strip())
-                ending = "Read more" + rest
+                ending = last_line.strip()
                 break
-            if block.startswith(("Continue reading", "Read more")):
+            if block.startswith("Continue reading") or parse_attribution(block):
                 ending = block
                 break
             paragraphs.append(block)

@@ -13,6 +13,7 @@ from .redirects import ArticleRedirect
 from .stamps import Stamp
 from .synonyms import SearchSynonym
 from .taxonomy import Category, Language, Source
+from .wordpress import WordPressPost, old_path_key
 from .workflow import AuditEntry, PreviewLink, PreviewLinkUse
 
 # A revision holds the article's content and publishing state (not the lock
@@ -58,4 +59,6 @@ __all__ = [
     "SourceLinkQuerySet",
     "Stamp",
     "TagEntry",
+    "WordPressPost",
+    "old_path_key",
 ]

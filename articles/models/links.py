@@ -162,7 +162,7 @@ class SourceLink(models.Model):
                     self.archive_url, strip_tracking_params=False
                 )
         if update_fields is None and self.is_submission():
-            self._start_submission()
+            self.start_submission()
         super().save(*args, **kwargs)
         self._loaded_url = self.url
 
@@ -192,7 +192,9 @@ class SourceLink(models.Model):
         loaded = getattr(self, "_loaded_url", None)
         return loaded is not None and normalise_url(self.url) != loaded
 
-    def _start_submission(self) -> None:
+    def start_submission(self) -> None:
+        """Reset the link to a fresh submission: pending, its source from the
+        sources' domains when none is given, no decision, no health record."""
         if self.source_id is None:
             match = SourceDomain.objects.covering(self.host).first()
             self.source_id = match.source_id if match else None

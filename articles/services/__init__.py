@@ -14,12 +14,20 @@ from .links import (
     source_links_approve,
     source_links_approve_imported,
     source_links_reject,
+    source_links_submit,
 )
 from .media import media_image_upload
 from .notes import article_note_add, article_note_withdraw
 from .preview import preview_link_create, preview_link_open, preview_link_revoke
 from .revisions import article_record_revision, article_revision_restore
 from .trash import article_purge, article_restore, article_trash
+from .wordpress import (
+    ImageSource,
+    ImportReport,
+    language_code,
+    wordpress_prepare,
+    wordpress_write,
+)
 from .workflow import (
     article_publish,
     article_save,
@@ -44,6 +52,9 @@ __all__ = [
     "audit_record",
     "audit_records",
     "demo_load",
+    "ImageSource",
+    "ImportReport",
+    "language_code",
     "media_image_upload",
     "ModerationRefused",
     "ModerationResult",
@@ -60,4 +71,7 @@ __all__ = [
     "source_links_check",
     "source_links_claim",
     "source_links_reject",
+    "source_links_submit",
+    "wordpress_prepare",
+    "wordpress_write",
 ]

@@ -1,0 +1,4 @@
+"""Reading WordPress exports (WXR): parsing and body conversion, no ORM.
+
+The import itself, which writes, is ``articles.services.wordpress``.
+"""
