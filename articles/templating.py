@@ -13,28 +13,35 @@ import functools
 import json
 import re
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup, escape
 
-from . import images
+from . import images, languages
 from .urls_absolute import archive_url, reverse_once
 
 
 def environment(**options) -> Environment:
     # Missing values render empty, as in Django templates, in debug mode too.
     options["undefined"] = ChainableUndefined
+    # {{ _("…") }}, {% trans %}: Django's catalogues (locale/), in the active language.
+    options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n"]
     env = Environment(**options)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.globals.update(
         url=reverse_once,
         static=static,
         read_more=read_more,
         picture_data=picture_data,
+        get_language=get_language,
+        versions_in_languages=languages.versions,
+        default_language=settings.LANGUAGE_CODE,
     )
     env.filters.update(
         date=date,

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 from taggit.models import Tag
@@ -121,7 +122,7 @@ class ArticleListMixin:
         )
 
     def load_page(self, ids) -> list:
-        return render_entries(self.freshness, ids, settings.LANGUAGE_CODE)
+        return render_entries(self.freshness, ids, get_language())
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return ArchivePaginator(
@@ -177,7 +178,7 @@ class ArticleListMixin:
                 else None
             ),
             meta_description=self.meta_description(),
-            page_lang=settings.LANGUAGE_CODE,
+            page_lang=get_language(),
             feed_links=self.feed_links(),
         )
         trail = self.breadcrumb_trail()

@@ -26,7 +26,7 @@ def sitemap_index(request):
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
-        path = reverse("articles:sitemap-section", kwargs={"section": section})
+        path = reverse("discovery:sitemap-section", kwargs={"section": section})
         last_mod = sitemap.get_latest_lastmod()
         for page in range(1, sitemap.paginator.num_pages + 1):
             location = absolute_url(path if page == 1 else f"{path}?p={page}")
@@ -84,8 +84,8 @@ def robots_txt(request):
         "robots.txt",
         {
             "sitemaps": [
-                absolute_url(reverse("articles:sitemap")),
-                absolute_url(reverse("articles:news-sitemap")),
+                absolute_url(reverse("discovery:sitemap")),
+                absolute_url(reverse("discovery:news-sitemap")),
             ]
         },
         content_type="text/plain; charset=utf-8",
