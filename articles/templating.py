@@ -19,7 +19,7 @@ from django.templatetags.static import static
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup, escape
 
@@ -99,12 +99,27 @@ def linebreaks(value) -> Markup:
     )
 
 
+# Language names as the Language table stores them (in English), translated when
+# shown in a "Read more" label; listed here so that the catalogues carry them.
+LANGUAGE_NAMES = [
+    gettext_noop("English"),
+    gettext_noop("Chinese"),
+    gettext_noop("Simplified Chinese"),
+    gettext_noop("Traditional Chinese"),
+    gettext_noop("Cantonese"),
+    gettext_noop("Portuguese"),
+    gettext_noop("Japanese"),
+    gettext_noop("Korean"),
+]
+
+
 def read_more(link) -> Markup:
     """Render a "Read more on <Source> (in <Language>)" attribution.
 
     A broken link points at its archived copy when there is one; otherwise it keeps
     the attribution without a hyperlink, unless SOURCE_LINKS_SHOW_BROKEN is on.
-    Built with markupsafe's escape(): an archive page shows a dozen of these.
+    Built with markupsafe's escape(): an archive page shows a dozen of these. The
+    label is in the active language (locale/); the source's name never is.
     """
     source, language = link.attribution()
     href, archived = link.public_target()
@@ -115,17 +130,30 @@ def read_more(link) -> Markup:
     else:
         # No source matches the link's domain: the domain itself names it.
         name = f'<span class="source-name">{escape(link.site_name)}</span>'
-    label = f"Read more on {name}" if href else f"Source: {name}"
-    in_language = f" (in {escape(language.name)})" if language else ""
+    values = {"source": Markup(name)}
+    if language:
+        values["language"] = gettext(language.name)
+        label = (
+            gettext("Read more on %(source)s (in %(language)s)")
+            if href
+            else gettext("Source: %(source)s (in %(language)s)")
+        )
+    else:
+        label = (
+            gettext("Read more on %(source)s")
+            if href
+            else gettext("Source: %(source)s")
+        )
+    label = escape(label) % values
     if not href:
-        return Markup(f'<span class="read-more-source">{label}{in_language}</span>')
+        return Markup(f'<span class="read-more-source">{label}</span>')
+    if archived:
+        label = escape(gettext("%(label)s (archived copy)")) % {"label": label}
     link_language = link.link_language
     hreflang = f' hreflang="{escape(link_language.code)}"' if link_language else ""
-    archived_note = " (archived copy)" if archived else ""
     return Markup(
         f'<a class="read-more-link" href="{escape(href)}"'
-        f' rel="noopener noreferrer external"{hreflang}>'
-        f"{label}{in_language}{archived_note}</a>"
+        f' rel="noopener noreferrer external"{hreflang}>{label}</a>'
     )
 
 

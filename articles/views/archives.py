@@ -7,7 +7,7 @@ from django.core.paginator import InvalidPage
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
@@ -323,7 +323,8 @@ class MonthArchiveView(YearArchiveView):
 
     def archive_title(self):
         start, _end = self.date_range()
-        return _("Monthly Archives: %(month)s") % {"month": start.strftime("%B %Y")}
+        month = formats.date_format(start, "YEAR_MONTH_FORMAT")
+        return _("Monthly Archives: %(month)s") % {"month": month}
 
     def breadcrumb_trail(self):
         start, _end = self.date_range()
@@ -331,4 +332,5 @@ class MonthArchiveView(YearArchiveView):
             "articles:month",
             kwargs={"year": self.kwargs["year"], "month": self.kwargs["month"]},
         )
-        return [*super().breadcrumb_trail(), (start.strftime("%B %Y"), month)]
+        name = formats.date_format(start, "YEAR_MONTH_FORMAT")
+        return [*super().breadcrumb_trail(), (name, month)]
