@@ -1,6 +1,7 @@
 """Three interface languages: URLs, the page cache per language, hreflang, switcher."""
 
 import re
+import xml.etree.ElementTree as ET
 from http import HTTPStatus
 
 import pytest
@@ -9,6 +10,10 @@ from .factories import ArticleFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
+SITEMAP_NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "xhtml": "http://www.w3.org/1999/xhtml",
+}
 CHINESE_BROWSER = "zh-CN,zh;q=0.9,en;q=0.5"
 
 
@@ -148,3 +153,32 @@ def test_admin_follows_the_editors_browser(client):
     assert "站点管理" in simplified
     english = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Site administration" in english
+
+
+def test_sitemaps_list_every_language_with_alternates(client, article):
+    site = "https://gba.example.com"
+    path = article.get_absolute_url()
+    root = ET.fromstring(client.get("/sitemap-articles.xml").content)
+    entries = {
+        url.findtext("sm:loc", namespaces=SITEMAP_NS): {
+            link.get("hreflang"): link.get("href")
+            for link in url.findall("xhtml:link", SITEMAP_NS)
+        }
+        for url in root.findall("sm:url", SITEMAP_NS)
+    }
+    versions = {
+        "en": site + path,
+        "zh-hans": f"{site}/zh-hans{path}",
+        "zh-hant": f"{site}/zh-hant{path}",
+        "x-default": site + path,
+    }
+    assert set(entries) == {
+        site + path,
+        f"{site}/zh-hans{path}",
+        f"{site}/zh-hant{path}",
+    }
+    assert all(alternates == versions for alternates in entries.values())
+    categories = client.get("/sitemap-categories.xml").content.decode()
+    assert (
+        f'hreflang="zh-hant" href="{site}/zh-hant/category/innovation/"' in categories
+    )
