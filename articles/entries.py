@@ -11,7 +11,7 @@ from typing import NamedTuple
 from django.template.loader import render_to_string
 from markupsafe import Markup
 
-from . import shared_cache
+from . import chinese, shared_cache
 from .freshness import Freshness, article_key
 from .models import Article
 
@@ -45,6 +45,10 @@ def render_entries(freshness: Freshness, ids, page_lang: str) -> list[Entry]:
     if missing:
         fresh = {}
         for article in Article.objects.published().filter(pk__in=missing).for_listing():
+            # Chinese articles in the reader's script; kept with the entry's HTML.
+            article = chinese.converted(
+                article, chinese.conversion_for(article, page_lang)
+            )
             context = {
                 "article": article,
                 "page_lang": page_lang,

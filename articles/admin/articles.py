@@ -57,6 +57,10 @@ class ArticleAdmin(WorkflowActionsMixin, RevisionHistoryMixin, admin.ModelAdmin)
         ),
         (_("Filing"), {"fields": ["categories", "tags"]}),
         (_("Featured image"), {"fields": ["image", "image_alt"]}),
+        (
+            _("Chinese script conversion"),
+            {"fields": ["conversion_fixes"], "classes": ["collapse"]},
+        ),
     ]
 
     def get_queryset(self, request):
