@@ -61,6 +61,12 @@ def test_robots_and_sitemaps_are_at_the_root_only(client, article):
     assert client.get("/zh-hant/sitemap.xml").status_code == HTTPStatus.NOT_FOUND
 
 
+def test_robots_txt_keeps_crawlers_out_of_search_in_every_language(client):
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    for path in ("/admin/", "/search/", "/zh-hans/search/", "/zh-hant/search/"):
+        assert f"Disallow: {path}" in lines
+
+
 def test_the_page_cache_keeps_one_entry_per_language(client, page_cache, article):
     english = client.get("/category/innovation/")
     assert english.headers["X-Page-Cache"] == "miss"

@@ -109,7 +109,7 @@ def test_chinese_pages_show_translated_archive_titles_and_pagination(
     hant = client.get("/zh-hant/category/innovation/page/2/").content.decode()
     assert "分類歸檔：Innovation" in hant
     assert "第 2 頁，共 2 頁" in hant
-    assert "← 較新文章" in hant
+    assert "← 上一頁" in hant
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import condition, require_safe
 
 from ..models import Article
@@ -79,14 +79,20 @@ def news_sitemap(request):
 
 @require_safe
 def robots_txt(request):
+    searches = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            searches.append(reverse("articles:search"))
     return render(
         request,
         "robots.txt",
         {
+            # Search result pages in every language (/search/, /zh-hant/search/).
+            "disallow": ["/admin/", *searches],
             "sitemaps": [
                 absolute_url(reverse("discovery:sitemap")),
                 absolute_url(reverse("discovery:news-sitemap")),
-            ]
+            ],
         },
         content_type="text/plain; charset=utf-8",
     )
