@@ -180,6 +180,30 @@ def needs_conversion(language_code: str, interface_language: str) -> bool:
     return target is not None and source is not None and source != target
 
 
+def _text_conversion(article, interface_language: str):
+    """convert(), and the fixes for text and for HTML, of an article to convert."""
+    source = script_of(article.language.code)
+    target = READER_SCRIPTS[interface_language]
+    convert = converter(source, target, article.language.code)
+    pairs = parse_fixes(article.conversion_fixes)
+    return (
+        convert,
+        _fixer(pairs, convert, escaped=False),
+        _fixer(pairs, convert, escaped=True),
+    )
+
+
+def title_for(article, interface_language: str) -> str:
+    """The article's title in the reader's script (links to related articles).
+
+    Needs the article's language, title and conversion_fixes.
+    """
+    if not needs_conversion(article.language.code, interface_language):
+        return article.title
+    convert, fix_text, _fix_html = _text_conversion(article, interface_language)
+    return fix_text(convert(article.title))
+
+
 def conversion_for(article, interface_language: str) -> Conversion | None:
     """The article's text for a reader of this interface language; None if unchanged.
 
@@ -187,17 +211,12 @@ def conversion_for(article, interface_language: str) -> Conversion | None:
     """
     if not needs_conversion(article.language.code, interface_language):
         return None
-    source = script_of(article.language.code)
-    target = READER_SCRIPTS[interface_language]
-    convert = converter(source, target, article.language.code)
-    pairs = parse_fixes(article.conversion_fixes)
-    fix_text = _fixer(pairs, convert, escaped=False)
-    fix_html = _fixer(pairs, convert, escaped=True)
+    convert, fix_text, fix_html = _text_conversion(article, interface_language)
     return Conversion(
         title=fix_text(convert(article.title)),
         lead=fix_text(convert(article.lead)),
         body=convert_html(article.body, lambda text: fix_html(convert(text))),
-        source=source,
+        source=script_of(article.language.code),
         language=interface_language,
     )
 
@@ -215,6 +234,16 @@ def converted(article, conversion: Conversion | None):
     language = copy.copy(article.language)
     language.code = conversion.language
     shown.language = language
+    return shown
+
+
+def with_title(article, interface_language: str):
+    """article, or a copy with its title in the reader's script."""
+    title = title_for(article, interface_language)
+    if title == article.title:
+        return article
+    shown = copy.copy(article)
+    shown.title = title
     return shown
 
 

@@ -151,3 +151,18 @@ def test_conversion_costs_no_queries(client, simplified):
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[2] == counts[3]
+
+
+def test_related_article_titles_are_in_the_readers_script(client, category):
+    english = ArticleFactory(categories=[category], tags=["AI"])
+    ArticleFactory(
+        title="深圳软件企业增长",
+        language=ChineseFactory(),
+        categories=[category],
+        tags=["AI"],
+    )
+    page = client.get(f"/zh-hant{english.get_absolute_url()}").content.decode()
+    related = page[page.index('<aside class="related"') :]
+    assert "深圳軟件企業增長" in related
+    page = client.get(english.get_absolute_url()).content.decode()
+    assert "深圳软件企业增长" in page[page.index('<aside class="related"') :]

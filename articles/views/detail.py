@@ -13,8 +13,15 @@ from ..urls_absolute import absolute_url
 from .archives import local_day_start
 
 RELATED_ARTICLES = 5
-# What a link to a related article shows.
-RELATED_FIELDS = ["title", "slug", "published_at", "created_at"]
+# What a link to a related article shows (its title in the reader's script).
+RELATED_FIELDS = [
+    "title",
+    "slug",
+    "published_at",
+    "created_at",
+    "conversion_fixes",
+    "language__code",
+]
 
 
 class ArticleDetailView(DetailView):
@@ -63,7 +70,9 @@ class ArticleDetailView(DetailView):
         return self.freshness.cached(
             f"related-links:{ids}",
             [article_key(pk) for pk in ids],
-            lambda: published.only(*RELATED_FIELDS).in_order(ids),
+            lambda: (
+                published.select_related("language").only(*RELATED_FIELDS).in_order(ids)
+            ),
         )
 
     def in_reader_script(self, article):
@@ -106,7 +115,10 @@ class ArticleDetailView(DetailView):
             conversion_note=conversion_note,
             og_type="article",
             robots="noindex, nofollow" if not self.object.is_published() else "",
-            related_articles=self.related_articles(),
+            related_articles=[
+                chinese.with_title(related, get_language())
+                for related in self.related_articles()
+            ],
         )
         image_url = absolute_url(self.object.image.url) if self.object.image else ""
         context["og_image"] = image_url
