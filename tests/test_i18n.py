@@ -35,6 +35,15 @@ def test_chinese_browser_is_offered_not_sent_to_chinese(client, article):
     assert "js/language-suggestion.js" in page
 
 
+def test_a_language_cookie_changes_no_readers_page(client, article):
+    english = client.get("/").content
+    client.cookies["django_language"] = "zh-hant"
+    response = client.get("/")
+    assert response["Content-Language"] == "en"
+    assert response.content == english
+    assert "js/language-suggestion.js" not in client.get("/zh-hant/").content.decode()
+
+
 def test_chinese_pages_live_under_their_prefix_with_the_same_slugs(client, article):
     for prefix, lang in (("/zh-hans", "zh-hans"), ("/zh-hant", "zh-hant")):
         for path in ("/", "/category/innovation/", article.get_absolute_url()):
