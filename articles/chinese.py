@@ -204,10 +204,13 @@ def title_for(article, interface_language: str) -> str:
     return fix_text(convert(article.title))
 
 
-def conversion_for(article, interface_language: str) -> Conversion | None:
+def conversion_for(
+    article, interface_language: str, *, body: bool = True
+) -> Conversion | None:
     """The article's text for a reader of this interface language; None if unchanged.
 
-    Needs the article's language, title, lead, body and conversion_fixes.
+    Needs the article's language, title, lead, body and conversion_fixes. Archive
+    entries, which show no body, pass body=False: it is then left as it is.
     """
     if not needs_conversion(article.language.code, interface_language):
         return None
@@ -215,7 +218,11 @@ def conversion_for(article, interface_language: str) -> Conversion | None:
     return Conversion(
         title=fix_text(convert(article.title)),
         lead=fix_text(convert(article.lead)),
-        body=convert_html(article.body, lambda text: fix_html(convert(text))),
+        body=(
+            convert_html(article.body, lambda text: fix_html(convert(text)))
+            if body
+            else article.body
+        ),
         source=script_of(article.language.code),
         language=interface_language,
     )

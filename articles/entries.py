@@ -47,7 +47,7 @@ def render_entries(freshness: Freshness, ids, page_lang: str) -> list[Entry]:
         for article in Article.objects.published().filter(pk__in=missing).for_listing():
             # Chinese articles in the reader's script; kept with the entry's HTML.
             article = chinese.converted(
-                article, chinese.conversion_for(article, page_lang)
+                article, chinese.conversion_for(article, page_lang, body=False)
             )
             context = {
                 "article": article,

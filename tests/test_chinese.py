@@ -101,6 +101,7 @@ def test_english_articles_are_never_converted(client, article):
 def test_archive_entries_are_converted(client, simplified, traditional):
     hant = client.get("/zh-hant/category/innovation/").content.decode()
     assert "深圳發佈資訊科技新政策" in hant
+    assert "新政策支持軟件企業發展。" in hant  # the lead too
     assert "香港資訊科技公司推出新軟體" in hant
     hans = client.get("/zh-hans/category/innovation/").content.decode()
     assert "香港信息技术公司推出新软件" in hans
