@@ -9,7 +9,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 STAMP := $(VENV)/.installed
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 
-.PHONY: install run worker test test-browser test-nginx lint format check demo clean bench \
+.PHONY: install catalogues run worker test test-browser test-nginx lint format check demo clean bench \
 	s3-server replica replica-stop fleet
 
 $(BIN)/python:
@@ -26,12 +26,16 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(STAMP)
 
+# The interface translations (locale/*.po -> .mo) with polib, no GNU gettext needed.
+catalogues: $(RUNTIME_STAMP)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compile_catalogues
+
 demo: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py create_demo_accounts
 
-run: demo
+run: demo catalogues
 	@echo "Serving http://$(HOST):$(PORT)/ (admin at /admin/)"
 	DJANGO_DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -50,7 +54,7 @@ fleet: install
 	DATABASE_URL=$(FLEET_DATABASE_URL) REDIS_URL=$(FLEET_REDIS_URL) \
 		$(BIN)/python -m pytest -m fleet $(PYTEST_ARGS)
 
-test: install
+test: install catalogues
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-browser: install

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from django.template.loader import render_to_string
 from markupsafe import Markup
 
-from . import shared_cache
+from . import chinese, shared_cache
 from .freshness import Freshness, article_key
 from .models import Article
 
@@ -61,6 +61,10 @@ def render_entries(
         else:
             articles = articles.for_listing()
         for article in articles:
+            # Chinese articles in the reader's script; kept with the entry's HTML.
+            article = chinese.converted(
+                article, chinese.conversion_for(article, page_lang, body=False)
+            )
             context = {
                 "article": article,
                 "page_lang": page_lang,

@@ -11,6 +11,7 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language
 
 from . import shared_cache
 from .freshness import (
@@ -142,12 +143,14 @@ def checked(key: str, stored: StoredPage, now: float) -> str | None:
 
 # Part of the key: a change to StoredPage's shape starts a new set of keys, so that
 # no process reads a page stored in another shape (after a deploy, say).
-PAGE_FORMAT = 3
+PAGE_FORMAT = 4
 
 
 def page_key(request) -> str:
+    """One entry per address and interface language (gbanews/languages.py, which
+    runs first, activates the language of the URL's prefix)."""
     address = digest(request.get_host() + request.get_full_path())
-    return f"articles:page:v{PAGE_FORMAT}:{address}"
+    return f"articles:page:v{PAGE_FORMAT}:{get_language()}:{address}"
 
 
 def is_public(response) -> bool:

@@ -1,4 +1,5 @@
-"""Sitemaps of articles, categories, tags and authors, on the public SITE_URL."""
+"""Sitemaps of articles, categories, tags and authors, on the public SITE_URL,
+in every interface language."""
 
 from urllib.parse import urlsplit
 
@@ -12,7 +13,16 @@ from .models import Article, Author, Category
 
 
 class SiteSitemap(sitemaps.Sitemap):
-    """Locations on SITE_URL, whatever host the request came in on."""
+    """Locations on SITE_URL, whatever host the request came in on.
+
+    Every page is listed once per interface language (settings.LANGUAGES), each
+    entry with its alternates in the other languages and x-default (the English
+    address), as the pages' own hreflang links say (docs/i18n.md).
+    """
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SITE_URL).scheme or "https"

@@ -13,16 +13,17 @@ import functools
 import json
 import re
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup, escape
 
-from . import images
+from . import images, languages
 from .media import body_html
 from .urls_absolute import archive_url, reverse_once
 
@@ -30,13 +31,19 @@ from .urls_absolute import archive_url, reverse_once
 def environment(**options) -> Environment:
     # Missing values render empty, as in Django templates, in debug mode too.
     options["undefined"] = ChainableUndefined
+    # {{ _("…") }}, {% trans %}: Django's catalogues (locale/), in the active language.
+    options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n"]
     env = Environment(**options)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.globals.update(
         url=reverse_once,
         static=static,
         read_more=read_more,
         picture_data=picture_data,
         body_html=body_html,
+        get_language=get_language,
+        versions_in_languages=languages.versions,
+        default_language=settings.LANGUAGE_CODE,
     )
     env.filters.update(
         date=date,
@@ -94,12 +101,27 @@ def linebreaks(value) -> Markup:
     )
 
 
+# Language names as the Language table stores them (in English), translated when
+# shown in a "Read more" label; listed here so that the catalogues carry them.
+LANGUAGE_NAMES = [
+    gettext_noop("English"),
+    gettext_noop("Chinese"),
+    gettext_noop("Simplified Chinese"),
+    gettext_noop("Traditional Chinese"),
+    gettext_noop("Cantonese"),
+    gettext_noop("Portuguese"),
+    gettext_noop("Japanese"),
+    gettext_noop("Korean"),
+]
+
+
 def read_more(link) -> Markup:
     """Render a "Read more on <Source> (in <Language>)" attribution.
 
     A broken link points at its archived copy when there is one; otherwise it keeps
     the attribution without a hyperlink, unless SOURCE_LINKS_SHOW_BROKEN is on.
-    Built with markupsafe's escape(): an archive page shows a dozen of these.
+    Built with markupsafe's escape(): an archive page shows a dozen of these. The
+    label is in the active language (locale/); the source's name never is.
     """
     source, language = link.attribution()
     href, archived = link.public_target()
@@ -110,17 +132,30 @@ def read_more(link) -> Markup:
     else:
         # No source matches the link's domain: the domain itself names it.
         name = f'<span class="source-name">{escape(link.site_name)}</span>'
-    label = f"Read more on {name}" if href else f"Source: {name}"
-    in_language = f" (in {escape(language.name)})" if language else ""
+    values = {"source": Markup(name)}
+    if language:
+        values["language"] = gettext(language.name)
+        label = (
+            gettext("Read more on %(source)s (in %(language)s)")
+            if href
+            else gettext("Source: %(source)s (in %(language)s)")
+        )
+    else:
+        label = (
+            gettext("Read more on %(source)s")
+            if href
+            else gettext("Source: %(source)s")
+        )
+    label = escape(label) % values
     if not href:
-        return Markup(f'<span class="read-more-source">{label}{in_language}</span>')
+        return Markup(f'<span class="read-more-source">{label}</span>')
+    if archived:
+        label = escape(gettext("%(label)s (archived copy)")) % {"label": label}
     link_language = link.link_language
     hreflang = f' hreflang="{escape(link_language.code)}"' if link_language else ""
-    archived_note = " (archived copy)" if archived else ""
     return Markup(
         f'<a class="read-more-link" href="{escape(href)}"'
-        f' rel="noopener noreferrer external"{hreflang}>'
-        f"{label}{in_language}{archived_note}</a>"
+        f' rel="noopener noreferrer external"{hreflang}>{label}</a>'
     )
 
 

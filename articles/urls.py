@@ -8,6 +8,8 @@ register_converter(converters.FourDigitYearConverter, "yyyy")
 register_converter(converters.TwoDigitConverter, "nn")
 
 app_name = "articles"
+# The readers' pages, in every language (gbanews/urls.py mounts them under
+# i18n_patterns); the machine-read files at the site's root are in urls_discovery.py.
 
 
 def paged(route, view, name):
@@ -51,10 +53,6 @@ urlpatterns = [
         feeds.CorrectionsAtomFeed(),
         "corrections-feed",
     ),
-    path("sitemap.xml", views.sitemap_index, name="sitemap"),
-    path("sitemap-<section>.xml", views.sitemap_section, name="sitemap-section"),
-    path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
-    path("robots.txt", views.robots_txt, name="robots"),
     path("read/<int:pk>/", views.count_read, name="read"),
     path("most-read/", views.MostReadView.as_view(), name="most-read"),
     *paged("search/", views.SearchView.as_view(), "search"),

@@ -5,19 +5,23 @@ import functools
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
 from django.utils.encoding import iri_to_uri
+from django.utils.translation import get_language
 
 
 def reverse_once(name: str, **kwargs) -> str:
-    """reverse(), computed once per name, arguments and script prefix.
+    """reverse(), computed once per name, arguments, script prefix and language.
 
     Archive pages show dozens of URLs (entries, categories, tags, feeds); Django's
     reverse() costs more than the rest of building each of them.
     """
-    return _reverse(get_script_prefix(), name, tuple(sorted(kwargs.items())))
+    return _reverse(
+        get_script_prefix(), get_language(), name, tuple(sorted(kwargs.items()))
+    )
 
 
 @functools.lru_cache(maxsize=8192)
-def _reverse(prefix, name, kwargs):
+def _reverse(prefix, language, name, kwargs):
+    # The language picks the URL prefix (/zh-hant/...) under i18n_patterns.
     return reverse(name, kwargs=dict(kwargs))
 
 

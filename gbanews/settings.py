@@ -103,6 +103,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gbanews.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache, whose keys name the language (gbanews/languages.py).
+    # It reads the URL prefix (readers) or the browser's language (the admin),
+    # never the session, so it needs no SessionMiddleware before it.
+    "gbanews.languages.LanguageMiddleware",
     # Old WordPress URLs: before the page cache, so that /?p=<id> is never
     # answered with the cached home page.
     "articles.permalinks.OldPermalinkMiddleware",
@@ -231,6 +235,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# Readers' interface languages: English without a URL prefix, Chinese under
+# /zh-hans/ and /zh-hant/ (docs/i18n.md). Names in their own script, for the switcher.
+LANGUAGES = [
+    ("en", "English"),
+    ("zh-hans", "简体中文"),
+    ("zh-hant", "繁體中文"),
+]
+# The message catalogues; `make run` and `make test` compile them
+# (manage.py compile_catalogues).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Hong_Kong")
 USE_I18N = True
 USE_TZ = True

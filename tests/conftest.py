@@ -5,9 +5,15 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from articles import shared_cache
+from gbanews.catalogues import compile_catalogues
 
 from .factories import ArticleFactory, CategoryFactory, StaffFactory, UserFactory
 from .localhttp import serving
+
+
+def pytest_sessionstart(session):
+    """The current translations, for a plain `pytest` as for `make test`."""
+    compile_catalogues()
 
 
 @pytest.fixture(scope="session")

@@ -72,6 +72,12 @@ class ChineseFactory(LanguageFactory):
     native_name = "简体中文"
 
 
+class TraditionalChineseFactory(LanguageFactory):
+    code = "zh-hant"
+    name = "Traditional Chinese"
+    native_name = "繁體中文"
+
+
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Category

@@ -149,12 +149,14 @@ class TestArticlePage:
             {"@type": "Organization", "name": "GBA Tech News"}
         ]
 
-    def test_hreflang_names_the_article_language(self, client):
+    def test_hreflang_names_the_page_in_each_interface_language(self, client):
         article = ArticleFactory(title="深圳新闻", language=ChineseFactory())
-        page = head(client, article.get_absolute_url())
-        assert page.link("alternate", hreflang="zh-hans") == [
-            SITE + article.get_absolute_url()
-        ]
+        path = article.get_absolute_url()
+        page = head(client, path)
+        assert page.link("alternate", hreflang="zh-Hans") == [f"{SITE}/zh-hans{path}"]
+        assert page.link("alternate", hreflang="zh-Hant") == [f"{SITE}/zh-hant{path}"]
+        assert page.link("alternate", hreflang="en") == [SITE + path]
+        assert page.link("alternate", hreflang="x-default") == [SITE + path]
         assert page.meta["og:locale"] == "zh_CN"
 
     def test_feeds_are_advertised(self, client, story):

@@ -32,6 +32,23 @@ def locations(root, tag="sm:url"):
     return [el.findtext("sm:loc", namespaces=NS) for el in root.findall(tag, NS)]
 
 
+def english(root):
+    """The English entries (no language prefix) of a section sitemap.
+
+    Each page is listed once per interface language (tests/test_i18n.py).
+    """
+    chinese = (f"{SITE}/zh-hans/", f"{SITE}/zh-hant/")
+    return [
+        url
+        for url in root.findall("sm:url", NS)
+        if not url.findtext("sm:loc", namespaces=NS).startswith(chinese)
+    ]
+
+
+def english_locations(root):
+    return [url.findtext("sm:loc", namespaces=NS) for url in english(root)]
+
+
 def test_index_lists_every_section(client, article):
     root = xml(client, "/sitemap.xml")
     assert root.tag == f"{{{NS['sm']}}}sitemapindex"
@@ -53,10 +70,10 @@ def test_article_sitemap_lists_published_articles(client, category):
     ArticleFactory(status=Article.Status.DRAFT, published_at=None)
     ArticleFactory(published_at=timezone.now() + datetime.timedelta(days=1))
     root = xml(client, "/sitemap-articles.xml")
-    urls = root.findall("sm:url", NS)
-    assert len(urls) == 3
+    assert len(root.findall("sm:url", NS)) == 3 * 3  # in three languages
+    urls = english(root)
     expected = {SITE + a.get_absolute_url(): a for a in published}
-    assert set(locations(root)) == set(expected)
+    assert set(english_locations(root)) == set(expected)
     for url in urls:
         article = expected[url.findtext("sm:loc", namespaces=NS)]
         assert (
@@ -68,9 +85,10 @@ def test_article_sitemap_lists_published_articles(client, category):
 
 def test_unicode_slugs_are_percent_encoded(client):
     article = ArticleFactory(title="深圳新闻", language=ChineseFactory())
-    [loc] = locations(xml(client, "/sitemap-articles.xml"))
+    root = xml(client, "/sitemap-articles.xml")
+    [loc] = english_locations(root)
     assert loc == SITE + article.get_absolute_url()
-    assert loc.isascii()
+    assert all(loc.isascii() for loc in locations(root))
 
 
 def test_category_and_tag_sitemaps(client, category):
@@ -79,19 +97,19 @@ def test_category_and_tag_sitemaps(client, category):
     ArticleFactory(
         status=Article.Status.DRAFT, published_at=None, categories=[], tags=["Secret"]
     )
-    assert locations(xml(client, "/sitemap-categories.xml")) == [
+    assert english_locations(xml(client, "/sitemap-categories.xml")) == [
         f"{SITE}/category/empty/",
         f"{SITE}/category/innovation/",
     ]
-    tags = locations(xml(client, "/sitemap-tags.xml"))
+    tags = english_locations(xml(client, "/sitemap-tags.xml"))
     assert sorted(tags) == sorted(
         [f"{SITE}/tag/shenzhen/", f"{SITE}/tag/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/"]
     )
 
 
 def test_large_sitemaps_are_paginated(client, monkeypatch, category):
-    monkeypatch.setattr(ArticleSitemap, "limit", 2)
-    ArticleFactory.create_batch(5, categories=[category])
+    monkeypatch.setattr(ArticleSitemap, "limit", 4)
+    ArticleFactory.create_batch(3, categories=[category])  # 9 entries, 3 languages
     index = locations(xml(client, "/sitemap.xml"), "sm:sitemap")
     assert index[:3] == [
         f"{SITE}/sitemap-articles.xml",
@@ -102,7 +120,7 @@ def test_large_sitemaps_are_paginated(client, monkeypatch, category):
         len(xml(client, f"/sitemap-articles.xml?p={p}").findall("sm:url", NS))
         for p in (1, 2, 3)
     ]
-    assert counts == [2, 2, 1]
+    assert counts == [4, 4, 1]
     assert client.get("/sitemap-articles.xml?p=4").status_code == HTTPStatus.NOT_FOUND
     assert client.get("/sitemap-articles.xml?p=x").status_code == HTTPStatus.NOT_FOUND
 

@@ -79,6 +79,10 @@ class ArticleAdmin(
             _("Featured image"),
             {"fields": ["image", "image_alt", "image_caption", "image_credit"]},
         ),
+        (
+            _("Chinese script conversion"),
+            {"fields": ["conversion_fixes"], "classes": ["collapse"]},
+        ),
     ]
 
     class Media:

@@ -207,6 +207,15 @@ class Article(models.Model):
         max_length=BODY_MAX_CHARS,
         help_text=_("HTML; cleaned to the allowed tags when saved."),
     )
+    conversion_fixes = models.TextField(
+        _("conversion fixes"),
+        blank=True,
+        help_text=_(
+            "Chinese articles: terms the automatic Simplified/Traditional conversion "
+            "gets wrong, one per line as 原文=譯文 (the term as written or as "
+            "converted, then the term to show). Applied after the conversion."
+        ),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

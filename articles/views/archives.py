@@ -7,7 +7,8 @@ from django.core.paginator import InvalidPage
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 from taggit.models import Tag
@@ -124,7 +125,7 @@ class ArticleListMixin:
         )
 
     def load_page(self, ids) -> list:
-        return render_entries(self.freshness, ids, settings.LANGUAGE_CODE)
+        return render_entries(self.freshness, ids, get_language())
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return ArchivePaginator(
@@ -180,7 +181,7 @@ class ArticleListMixin:
                 else None
             ),
             meta_description=self.meta_description(),
-            page_lang=settings.LANGUAGE_CODE,
+            page_lang=get_language(),
             feed_links=self.feed_links(),
         )
         trail = self.breadcrumb_trail()
@@ -213,7 +214,7 @@ class FrontPageView(TemplateView):
 
     def get_context_data(self, **kwargs):
         freshness = Freshness.of(self.request)
-        page = front_page(freshness, settings.LANGUAGE_CODE)
+        page = front_page(freshness, get_language())
         next_page = reverse("articles:index-page", kwargs={"page": 2})
         most_read = reads.most_read(freshness, reads.TODAY)[:SIDEBAR_ITEMS]
         return super().get_context_data(
@@ -223,7 +224,7 @@ class FrontPageView(TemplateView):
             next_url=absolute_url(next_page) if page.more else None,
             next_page=next_page if page.more else None,
             meta_description=_("Technology news from China's Greater Bay Area."),
-            page_lang=settings.LANGUAGE_CODE,
+            page_lang=get_language(),
             **kwargs,
         )
 
@@ -252,7 +253,7 @@ class SourceIndexView(ListView):
             page_title=_("Sources"),
             canonical_url=absolute_url(reverse("articles:sources")),
             meta_description=_("The publications our stories cite and link to."),
-            page_lang=settings.LANGUAGE_CODE,
+            page_lang=get_language(),
             **kwargs,
         )
 
@@ -375,7 +376,8 @@ class MonthArchiveView(YearArchiveView):
 
     def archive_title(self):
         start, _end = self.date_range()
-        return _("Monthly Archives: %(month)s") % {"month": start.strftime("%B %Y")}
+        month = formats.date_format(start, "YEAR_MONTH_FORMAT")
+        return _("Monthly Archives: %(month)s") % {"month": month}
 
     def breadcrumb_trail(self):
         start, _end = self.date_range()
@@ -383,4 +385,5 @@ class MonthArchiveView(YearArchiveView):
             "articles:month",
             kwargs={"year": self.kwargs["year"], "month": self.kwargs["month"]},
         )
-        return [*super().breadcrumb_trail(), (start.strftime("%B %Y"), month)]
+        name = formats.date_format(start, "YEAR_MONTH_FORMAT")
+        return [*super().breadcrumb_trail(), (name, month)]

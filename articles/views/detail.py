@@ -2,9 +2,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 from django.views.generic import DetailView
 
-from .. import reads, structured_data
+from .. import chinese, reads, structured_data
 from ..freshness import Freshness, article_key, is_anonymous_reader, list_key
 from ..models import Article, ArticleRedirect
 from ..text import excerpt
@@ -12,8 +13,15 @@ from ..urls_absolute import absolute_url
 from .archives import SIDEBAR_ITEMS, local_day_start
 
 RELATED_ARTICLES = 5
-# What a link to a related article shows.
-RELATED_FIELDS = ["title", "slug", "published_at", "created_at"]
+# What a link to a related article shows (its title in the reader's script).
+RELATED_FIELDS = [
+    "title",
+    "slug",
+    "published_at",
+    "created_at",
+    "conversion_fixes",
+    "language__code",
+]
 
 
 class ArticleDetailView(DetailView):
@@ -62,8 +70,25 @@ class ArticleDetailView(DetailView):
         return self.freshness.cached(
             f"related-links:{ids}",
             [article_key(pk) for pk in ids],
-            lambda: published.only(*RELATED_FIELDS).in_order(ids),
+            lambda: (
+                published.select_related("language").only(*RELATED_FIELDS).in_order(ids)
+            ),
         )
+
+    def in_reader_script(self, article):
+        """The article in the reader's script (articles/chinese.py), and the note.
+
+        Converted once per version of the article and interface language.
+        """
+        language = get_language()
+        if not chinese.needs_conversion(article.language.code, language):
+            return article, ""
+        conversion = self.freshness.cached(
+            f"chinese:{article.pk}:{language}",
+            [article_key(article.pk)],
+            lambda: chinese.conversion_for(article, language),
+        )
+        return chinese.converted(article, conversion), chinese.note(conversion)
 
     def get(self, request, *args, **kwargs):
         self.freshness = Freshness.of(request)
@@ -79,6 +104,7 @@ class ArticleDetailView(DetailView):
             ).date()
         ):
             return redirect(canonical, permanent=True)
+        self.object, conversion_note = self.in_reader_script(self.object)
         context = self.get_context_data(
             object=self.object,
             is_preview=not self.object.is_published(),
@@ -86,9 +112,13 @@ class ArticleDetailView(DetailView):
             page_title=self.object.title,
             meta_description=excerpt(self.object.lead),
             page_lang=self.object.language.code,
+            conversion_note=conversion_note,
             og_type="article",
             robots="noindex, nofollow" if not self.object.is_published() else "",
-            related_articles=self.related_articles(),
+            related_articles=[
+                chinese.with_title(related, get_language())
+                for related in self.related_articles()
+            ],
             most_read=reads.most_read(self.freshness, reads.TODAY)[:SIDEBAR_ITEMS],
         )
         image_url = absolute_url(self.object.image.url) if self.object.image else ""

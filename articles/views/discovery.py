@@ -10,7 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import condition, require_safe
 
 from ..models import Article
@@ -26,7 +26,7 @@ def sitemap_index(request):
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
-        path = reverse("articles:sitemap-section", kwargs={"section": section})
+        path = reverse("discovery:sitemap-section", kwargs={"section": section})
         last_mod = sitemap.get_latest_lastmod()
         for page in range(1, sitemap.paginator.num_pages + 1):
             location = absolute_url(path if page == 1 else f"{path}?p={page}")
@@ -79,14 +79,20 @@ def news_sitemap(request):
 
 @require_safe
 def robots_txt(request):
+    searches = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            searches.append(reverse("articles:search"))
     return render(
         request,
         "robots.txt",
         {
+            # Search result pages in every language (/search/, /zh-hant/search/).
+            "disallow": ["/admin/", *searches],
             "sitemaps": [
-                absolute_url(reverse("articles:sitemap")),
-                absolute_url(reverse("articles:news-sitemap")),
-            ]
+                absolute_url(reverse("discovery:sitemap")),
+                absolute_url(reverse("discovery:news-sitemap")),
+            ],
         },
         content_type="text/plain; charset=utf-8",
     )

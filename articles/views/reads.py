@@ -2,9 +2,9 @@
 
 import logging
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -47,6 +47,6 @@ class MostReadView(TemplateView):
             page_title=_("Most read"),
             canonical_url=absolute_url(reverse_once("articles:most-read")),
             meta_description=_("The most read stories today and this week."),
-            page_lang=settings.LANGUAGE_CODE,
+            page_lang=get_language(),
             **kwargs,
         )

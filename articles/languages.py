@@ -1,0 +1,53 @@
+"""The readers' interface languages and a page's address in each of them.
+
+English lives at the WordPress permalinks, Chinese under /zh-hans/ and /zh-hant/
+(gbanews/urls.py); every page names its versions with ``hreflang`` alternates and
+links to them from the language switcher (templates/jinja2/includes/languages.html).
+"""
+
+from typing import NamedTuple
+
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+from .urls_absolute import absolute_url
+
+
+def bcp47(code: str) -> str:
+    """Django's language code as BCP 47 writes it for hreflang: zh-hant -> zh-Hant."""
+    language, _sep, script = code.partition("-")
+    return f"{language}-{script.title()}" if len(script) == 4 else code
+
+
+class Version(NamedTuple):
+    """The page in one interface language."""
+
+    code: str  # Django's: en, zh-hans, zh-hant
+    hreflang: str  # BCP 47: en, zh-Hans, zh-Hant
+    name: str  # in its own script
+    path: str
+    url: str  # absolute, on SITE_URL
+    current: bool
+
+
+def versions(request) -> list[Version]:
+    """This page in every interface language, the current one included."""
+    if request is None:
+        return []
+    path = request.get_full_path_info()
+    active = get_language()
+    found = []
+    for code, name in settings.LANGUAGES:
+        translated = translate_url(path, code)
+        found.append(
+            Version(
+                code,
+                bcp47(code),
+                name,
+                translated,
+                absolute_url(translated),
+                code == active,
+            )
+        )
+    return found
