@@ -23,6 +23,7 @@ from .desk import DeskMixin
 from .forms import ArticleAdminForm
 from .history import RevisionHistoryMixin
 from .links import SourceLinkInline
+from .mixins import ImageNotStoredMixin
 from .notes import ArticleNotesMixin
 
 
@@ -30,6 +31,7 @@ from .notes import ArticleNotesMixin
 class ArticleAdmin(
     ArticleNotesMixin,
     DeskMixin,
+    ImageNotStoredMixin,
     WorkflowActionsMixin,
     RevisionHistoryMixin,
     admin.ModelAdmin,
@@ -147,19 +149,7 @@ class ArticleAdmin(
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
-        form.image_not_stored = getattr(request, "image_not_stored", None)
         return form
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except images.ImageNotStored as failure:
-            # The save's transaction is rolled back and the files written for the
-            # image are gone. The same request runs again and stops at the form,
-            # which shows why on the image field and keeps everything else typed:
-            # the editor decides what to do, and nothing is half published.
-            request.image_not_stored = failure
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -20,6 +20,7 @@ from ..forms import ArticleImageField
 from ..models import MediaImage
 from ..services import media_image_upload
 from ..widgets import ArticleImageWidget
+from .mixins import ImageNotStoredMixin
 
 # Images the picker lists at once; a search narrows them.
 CHOOSER_PAGE = 24
@@ -68,7 +69,7 @@ def image_json(image: MediaImage) -> dict:
 
 
 @admin.register(MediaImage)
-class MediaImageAdmin(admin.ModelAdmin):
+class MediaImageAdmin(ImageNotStoredMixin, admin.ModelAdmin):
     form = MediaImageForm
     list_display = ["thumbnail", "alt", "caption", "credit", "size", "created"]
     list_display_links = ["thumbnail", "alt"]
@@ -100,19 +101,6 @@ class MediaImageAdmin(admin.ModelAdmin):
         stored = image.renditions.get("bytes")
         pixels = f"{image.width} × {image.height}"
         return f"{pixels}, {filesizeformat(stored)}" if stored else pixels
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.image_not_stored = getattr(request, "image_not_stored", None)
-        return form
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except images.ImageNotStored as failure:
-            # Rolled back, the file removed: the form comes back saying why.
-            request.image_not_stored = failure
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -3,6 +3,8 @@ from django.db import models
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
+from .. import images
+
 
 class HttpsURLMixin:
     """URLs typed without a scheme are taken as https://, not http://.
@@ -41,3 +43,25 @@ class LabelledDeleteMixin:
         super().add_fields(form, index)
         if DELETION_FIELD_NAME in form.fields:
             form.fields[DELETION_FIELD_NAME].widget.attrs["aria-label"] = _("Delete")
+
+
+class ImageNotStoredMixin:
+    """A form whose image the storage refused comes back saying why.
+
+    The save's transaction is rolled back and the files written for the image are
+    gone. The same request runs again and stops at the form, which shows why on
+    the image field (``form.image_not_stored``) and keeps everything else typed:
+    the editor decides what to do, and nothing is half saved.
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.image_not_stored = getattr(request, "image_not_stored", None)
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except images.ImageNotStored as failure:
+            request.image_not_stored = failure
+            return super().changeform_view(request, object_id, form_url, extra_context)
