@@ -49,29 +49,12 @@ def article_renditions_make(
     name, storage = article.image.name, article.image.storage
     # The article while it still shows this image: where the renditions go.
     recorded = Article.objects.filter(pk=article_id, image=name)
-    written: list[str] = []
-    try:
-        meta = images.make_renditions(name, storage, written)
-    except (FileNotFoundError, UnidentifiedImageError, Image.DecompressionBombError):
-        images.delete_files(written, storage)
-        if not recorded.exists():
-            return "skipped"  # replaced meanwhile; its original is gone with it
-        raise RenditionsNotMade(
-            f"the original {name} is missing or unreadable", retry=False
-        ) from None
-    except Exception as exc:
-        # A storage's own exceptions (an object store's) as well as OSError.
-        images.delete_files(written, storage)
-        raise RenditionsNotMade(f"{name}: {exc}", retry=True) from exc
-    before = recorded.values_list("image_renditions", flat=True).first() or {}
-    if not recorded.update(image_renditions=meta):
-        images.delete_files(images.stored_names(meta)[1:], storage)
-        return "skipped"
-    stale = set(images.stored_names(before)) - set(images.stored_names(meta))
-    images.delete_files(stale, storage)
-    if notify:
-        content_changed.send(sender=Article, articles=[article_id])
-    return "made"
+
+    def recorded_changed():
+        if notify:
+            content_changed.send(sender=Article, articles=[article_id])
+
+    return _record(recorded, "image_renditions", name, storage, recorded_changed)
 
 
 def media_renditions_make(*, media_id: int, name: str = "") -> str:
@@ -86,25 +69,44 @@ def media_renditions_make(*, media_id: int, name: str = "") -> str:
         return "skipped"
     name, storage = image.file.name, image.file.storage
     recorded = MediaImage.objects.filter(pk=media_id, file=name)
+
+    def recorded_changed():
+        # The stamps of the pages showing the image move with the record.
+        showing = Article.objects.filter(body__contains=storage.url(name))
+        showing = list(showing.values_list("pk", flat=True))
+        if showing:
+            content_changed.send(sender=MediaImage, articles=showing)
+
+    return _record(recorded, "renditions", name, storage, recorded_changed)
+
+
+def _record(recorded, field: str, name: str, storage, recorded_changed) -> str:
+    """Make the renditions of the original name and record them in field of the
+    one row of recorded (the row while it still shows name); return the outcome.
+
+    Renditions made for a row that changed image meanwhile are deleted, as are
+    a replaced record's renditions that the new one does not name.
+    recorded_changed runs in the recording transaction.
+    """
     written: list[str] = []
     try:
         meta = images.make_renditions(name, storage, written)
     except (FileNotFoundError, UnidentifiedImageError, Image.DecompressionBombError):
         images.delete_files(written, storage)
+        if not recorded.exists():
+            return "skipped"  # replaced meanwhile; its original is gone with it
         raise RenditionsNotMade(
             f"the original {name} is missing or unreadable", retry=False
         ) from None
     except Exception as exc:
+        # A storage's own exceptions (an object store's) as well as OSError.
         images.delete_files(written, storage)
         raise RenditionsNotMade(f"{name}: {exc}", retry=True) from exc
     with transaction.atomic():
-        # The stamps of the pages showing the image move with the record.
-        before = recorded.values_list("renditions", flat=True).first() or {}
-        updated = recorded.update(renditions=meta)
-        showing = Article.objects.filter(body__contains=storage.url(name))
-        showing = list(showing.values_list("pk", flat=True)) if updated else []
-        if showing:
-            content_changed.send(sender=MediaImage, articles=showing)
+        before = recorded.values_list(field, flat=True).first() or {}
+        updated = recorded.update(**{field: meta})
+        if updated:
+            recorded_changed()
     if not updated:
         images.delete_files(images.stored_names(meta)[1:], storage)
         return "skipped"
