@@ -327,7 +327,8 @@ class CorrectionsFeed(Feed):
         return self.visible().for_log()[: settings.FEED_ITEMS]
 
     def item_title(self, item):
-        return _("Correction: %(title)s") % {"title": item.article.title}
+        title = chinese.title_for(item.article, get_language())
+        return _("Correction: %(title)s") % {"title": title}
 
     def item_description(self, item):
         text = linebreaks(item.text)

@@ -300,7 +300,14 @@ def test_subject_and_corrections_feeds_per_language(client, site):
     assert [e.title for e in tag.entries][1] == "香港信息技术公司推出新软件"
     corrections = feed(client, "/zh-hant/corrections/feed/")
     assert corrections.feed.title == "GBA Tech News » 更正"
-    assert corrections.entries[0].title.startswith("更正：")
+    assert corrections.entries[0].title == "更正：深圳發佈資訊科技新政策"
+
+
+def test_corrections_log_names_stories_in_the_readers_script(client, site):
+    hant = client.get("/zh-hant/corrections/").content.decode()
+    assert "深圳發佈資訊科技新政策</a>" in hant
+    assert "更正 <span" in hant or "更正</strong>" in hant
+    assert "深圳发布信息技术新政策</a>" in client.get("/corrections/").content.decode()
 
 
 def test_search_snippets_in_the_readers_script(client, site):
