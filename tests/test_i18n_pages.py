@@ -7,7 +7,8 @@ from http import HTTPStatus
 
 import feedparser
 import pytest
-from django.utils import timezone
+from django.template import loader
+from django.utils import timezone, translation
 
 from .factories import (
     ArticleFactory,
@@ -247,6 +248,23 @@ def test_404_page_in_the_readers_language(client, db, language, title, text):
     assert f"<h1>{title}</h1>" in html and text in html
     if language:
         assert english_left(html) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "unavailable", "error"),
+    [
+        ("en", "Back in a moment", "Server error"),
+        ("zh-hans", "稍后恢复", "服务器错误"),
+        ("zh-hant", "稍後恢復", "伺服器錯誤"),
+    ],
+)
+def test_error_pages_in_the_readers_language(language, unavailable, error):
+    """503.html and 500.html, rendered without the database, in the URL's language."""
+    with translation.override(language):
+        html = loader.render_to_string("503.html")
+        assert f'<html lang="{language}">' in html
+        assert f"<h1>{unavailable}</h1>" in html
+        assert f"<h1>{error}</h1>" in loader.render_to_string("500.html")
 
 
 def feed(client, path):
