@@ -19,6 +19,7 @@ from .factories import (
     SourceLinkFactory,
     TraditionalChineseFactory,
 )
+from .test_feeds import MAX_FEED_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -341,3 +342,25 @@ def test_search_snippets_in_the_readers_script(client, site):
         "<mark>信息</mark>"
         in client.get("/zh-hans/search/", {"q": "信息"}).content.decode()
     )
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_converted_feed_and_search_queries_do_not_grow(
+    client, settings, category, django_assert_max_num_queries, n
+):
+    settings.FEED_ITEMS = settings.ARTICLES_PER_PAGE = 30
+    for i in range(n):
+        ArticleFactory(
+            title=f"深圳信息技术新闻{i}",
+            lead="软件企业。",
+            body="<p>信息平台。</p>",
+            language=ChineseFactory(),
+            categories=[category],
+        )
+    with django_assert_max_num_queries(MAX_FEED_QUERIES):
+        response = client.get("/zh-hant/feed/")
+    titles = [e.title for e in feedparser.parse(response.content).entries]
+    assert len(titles) == n and all(t.startswith("深圳資訊科技新聞") for t in titles)
+    with django_assert_max_num_queries(10):  # as in English
+        html = client.get("/zh-hant/search/", {"q": "信息"}).content.decode()
+    assert html.count("<mark>資訊</mark>") == n
