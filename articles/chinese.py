@@ -26,7 +26,10 @@ from html.parser import HTMLParser
 from typing import NamedTuple
 
 import opencc
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
+
+from .freshness import article_key
 
 SIMPLIFIED = "hans"
 TRADITIONAL = "hant"
@@ -226,6 +229,33 @@ def conversion_for(
         source=script_of(article.language.code),
         language=interface_language,
     )
+
+
+def cached_conversion(freshness, article, interface_language: str):
+    """conversion_for(article), kept per version of the article and language.
+
+    The article page and the feeds share it: one conversion per edit. None when the
+    article is not converted for this language.
+    """
+    if not needs_conversion(article.language.code, interface_language):
+        return None
+    return freshness.cached(
+        f"chinese:{article.pk}:{interface_language}",
+        [article_key(article.pk)],
+        lambda: conversion_for(article, interface_language),
+    )
+
+
+def markup_for(article, interface_language: str, markup: SafeString) -> SafeString:
+    """HTML made from the article's text (a search snippet), in the reader's script.
+
+    markup is already safe (escaped text and our own tags, such as <mark>); only its
+    text nodes change, and an editor's fixed term is escaped, so it stays safe.
+    """
+    if not needs_conversion(article.language.code, interface_language):
+        return markup
+    convert, _fix_text, fix_html = _text_conversion(article, interface_language)
+    return mark_safe(convert_html(str(markup), lambda text: fix_html(convert(text))))
 
 
 def converted(article, conversion: Conversion | None):

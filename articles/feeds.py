@@ -3,8 +3,12 @@ paths), and of the corrections log.
 
 Each item names its authors by their display names: one ``dc:creator`` each in RSS,
 one ``<author>`` (name and profile URL) each in Atom.
+
+A feed follows its page's language: ``/zh-hant/feed/`` has translated titles and
+lists the same stories, Chinese ones in the reader's script (articles/chinese.py).
 """
 
+import copy
 import mimetypes
 
 from django.conf import settings
@@ -12,9 +16,11 @@ from django.contrib.syndication.views import Feed
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from . import chinese
 from .freshness import CORRECTIONS, HOME, Freshness, article_key, list_key
 from .models import Article, ArticleNote, Author, Category
 from .templating import date, linebreaks
@@ -58,8 +64,17 @@ class LatestArticlesFeed(Feed):
     feed_type = ContentEncodedRssFeed
     description_template = None
 
+    def __call__(self, request, *args, **kwargs):
+        """The feed for one request: a copy that knows the request's Freshness, so
+        that its items' conversions are kept per article version (items() has no
+        request; the instance is shared by every request)."""
+        feed = copy.copy(self)
+        feed.freshness = Freshness.of(request)
+        return super(LatestArticlesFeed, feed).__call__(request, *args, **kwargs)
+
     def title(self, obj=None):
-        return settings.SITE_NAME
+        # English: the site's name; Chinese feeds name their script.
+        return pgettext("site feed title", "%(site)s") % {"site": settings.SITE_NAME}
 
     def description(self, obj=None):
         return _("Technology news from China's Greater Bay Area.")
@@ -103,8 +118,15 @@ class LatestArticlesFeed(Feed):
         return self.filter_articles(Article.objects.published(), obj)
 
     def items(self, obj=None):
-        # An item shows the body and what an entry shows, not the notes.
-        return self.visible(obj).for_listing()[: settings.FEED_ITEMS]
+        # An item shows the body and what an entry shows, not the notes; Chinese
+        # stories in the reader's script.
+        language = get_language()
+        return [
+            chinese.converted(
+                article, chinese.cached_conversion(self.freshness, article, language)
+            )
+            for article in self.visible(obj).for_listing()[: settings.FEED_ITEMS]
+        ]
 
     def item_title(self, item):
         return item.title
@@ -196,7 +218,7 @@ class SubjectFeed(LatestArticlesFeed):
         return list_key(self.kind, obj.pk)
 
     def title(self, obj):
-        return f"{settings.SITE_NAME} » {obj.name}"
+        return _("%(site)s » %(name)s") % {"site": settings.SITE_NAME, "name": obj.name}
 
     def link(self, obj):
         return absolute_url(reverse(f"articles:{self.kind}", args=[obj.slug]))
@@ -305,7 +327,8 @@ class CorrectionsFeed(Feed):
         return self.visible().for_log()[: settings.FEED_ITEMS]
 
     def item_title(self, item):
-        return _("Correction: %(title)s") % {"title": item.article.title}
+        title = chinese.title_for(item.article, get_language())
+        return _("Correction: %(title)s") % {"title": title}
 
     def item_description(self, item):
         text = linebreaks(item.text)

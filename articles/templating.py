@@ -9,6 +9,7 @@ templates. Autoescaping is on; values marked safe by Django (``format_html``,
 they implement ``__html__``.
 """
 
+import datetime
 import functools
 import json
 import re
@@ -56,10 +57,12 @@ def environment(**options) -> Environment:
 
 
 def date(value, fmt: str) -> str:
-    """Format a datetime in the site's time zone, like Django's ``date`` filter.
+    """Format a datetime (in the site's time zone) or a date, like Django's ``date``
+    filter, in the active language.
 
-    fmt is a format string or the name of a localised one ("DATE_FORMAT"), which
-    pages use so that every date of a language reads the same.
+    fmt is a format string or the name of a localised one ("DATE_FORMAT",
+    "YEAR_MONTH_FORMAT"), which pages use so that every date of a language reads the
+    same: "June 12, 2020", "2020年6月12日".
     """
     if not value:
         return ""
@@ -69,7 +72,7 @@ def date(value, fmt: str) -> str:
 @functools.lru_cache(maxsize=8192)
 def _date(value, fmt, zone, language):
     """Formatted once per value, format, time zone and language (a page shows ~20)."""
-    if timezone.is_aware(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value, zone)
     return formats.date_format(value, fmt)
 

@@ -7,11 +7,15 @@ from .articles import Article
 
 NOTE_MAX_CHARS = 5_000
 # What a line of the corrections log shows of its article (a title and its URL).
+# What the log shows of an article: its title (in the reader's script, hence the
+# language and the editor's conversion fixes) and its address.
 LOGGED_ARTICLE_FIELDS = [
     "article__title",
     "article__slug",
     "article__published_at",
     "article__created_at",
+    "article__conversion_fixes",
+    "article__language__code",
 ]
 
 
@@ -26,7 +30,9 @@ class ArticleNoteQuerySet(models.QuerySet):
     def for_log(self) -> "ArticleNoteQuerySet":
         """Load a note with its article's title and address, not its body."""
         fields = [field.name for field in ArticleNote._meta.concrete_fields]
-        return self.select_related("article").only(*fields, *LOGGED_ARTICLE_FIELDS)
+        return self.select_related("article__language").only(
+            *fields, *LOGGED_ARTICLE_FIELDS
+        )
 
     def in_order(self, ids) -> list["ArticleNote"]:
         """The notes among ids, in the order of ids."""

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
+from .. import chinese
 from ..freshness import CORRECTIONS, article_key
 from ..models import ArticleNote
 from ..urls_absolute import absolute_url, reverse_once
@@ -33,7 +35,11 @@ class CorrectionsView(ArticleListMixin, ListView):
 
     def load_page(self, rows) -> list[ArticleNote]:
         self.freshness.depend_on(*(article_key(article) for _note, article in rows))
-        return ArticleNote.objects.for_log().in_order([note for note, _a in rows])
+        notes = ArticleNote.objects.for_log().in_order([note for note, _a in rows])
+        language = get_language()
+        for note in notes:  # the article's title in the reader's script
+            note.article = chinese.with_title(note.article, language)
+        return notes
 
     def archive_title(self):
         return _("Corrections")

@@ -80,14 +80,7 @@ class ArticleDetailView(DetailView):
 
         Converted once per version of the article and interface language.
         """
-        language = get_language()
-        if not chinese.needs_conversion(article.language.code, language):
-            return article, ""
-        conversion = self.freshness.cached(
-            f"chinese:{article.pk}:{language}",
-            [article_key(article.pk)],
-            lambda: chinese.conversion_for(article, language),
-        )
+        conversion = chinese.cached_conversion(self.freshness, article, get_language())
         return chinese.converted(article, conversion), chinese.note(conversion)
 
     def get(self, request, *args, **kwargs):

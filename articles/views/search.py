@@ -3,10 +3,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.generic import ListView
 
+from .. import chinese
 from ..freshness import ARTICLES, SEARCH
 from ..models import Article
 from ..search import (
@@ -90,14 +91,28 @@ class SearchView(ArticleListMixin, ListView):
             "query": self.get_query(),
         }
 
+    def result(self, article, language: str):
+        """(article, snippet), both in the reader's script (articles/chinese.py).
+
+        The snippet is cut and marked from the text as written, where the query's
+        words were found, then converted.
+        """
+        snippet = snippet_for(article, self.parsed_query)
+        conversion = chinese.conversion_for(article, language, body=False)
+        return (
+            chinese.converted(article, conversion),
+            chinese.markup_for(article, language, snippet),
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.get_query()
+        language = get_language()
         context.update(
             search_query=query,
             result_count=self.result_count() if query else "",
             results=[
-                (article, snippet_for(article, self.parsed_query))
+                self.result(article, language)
                 for article in context["page_obj"].object_list
             ],
             robots="noindex, follow",
