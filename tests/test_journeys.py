@@ -19,6 +19,8 @@ from http import HTTPStatus
 import pytest
 from django.utils import timezone
 
+from articles.demo.pictures import draw_picture
+
 from . import test_browser
 from .browser import ARTIFACTS, WatchedPage
 from .factories import (
@@ -29,7 +31,6 @@ from .factories import (
     SourceFactory,
     SourceLinkFactory,
     StaffFactory,
-    image_bytes,
     image_upload,
 )
 from .test_browser import PASSWORD, log_in
@@ -132,15 +133,17 @@ def wait_for_tasks():
 def test_editor_writes_previews_shares_and_publishes(
     live_server, journey, roles, tmp_path, width, height
 ):
+    from playwright.sync_api import expect
+
     from articles.models import Article, MediaImage, PreviewLink
 
     LanguageFactory()
     CategoryFactory(name="Innovation", slug="innovation")
     StaffFactory(username="desk", password=PASSWORD, groups=["Editors"])
     inline = tmp_path / "ferry.jpg"
-    inline.write_bytes(image_bytes(1200, 800))
+    inline.write_bytes(draw_picture("waves", "#1d6fa5", "ferry"))
     featured = tmp_path / "pier.jpg"
-    featured.write_bytes(image_bytes(1400, 900))
+    featured.write_bytes(draw_picture("skyline", "#b5532a", "pier"))
 
     editor = journey("editor", width, height)
     editor.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
@@ -200,7 +203,7 @@ def test_editor_writes_previews_shares_and_publishes(
     preview = editor.watch(opened.value)
     preview.page.reload()
     assert preview.page.inner_text("h1") == "Star Ferry goes electric"
-    assert "Preview — not published" in preview.page.inner_text(".preview-banner")
+    assert "Preview — not published" in preview.page.text_content(".preview-banner")
     inline_img = preview.page.locator(".entry-body picture img")
     assert inline_img.get_attribute("alt") == "The battery ferry leaving Tsim Sha Tsui"
     srcset = preview.page.locator(".entry-body picture source").first
@@ -213,7 +216,8 @@ def test_editor_writes_previews_shares_and_publishes(
 
     # Share preview link: made and copied without leaving the form.
     page.click("text=Share preview link")
-    page.wait_for_function("document.getElementById('share-preview-url').value !== ''")
+    expect(page.locator("#share-preview-url")).not_to_have_value("")
+    expect(page.locator(".share-preview-status")).to_contain_text("Copied")
     shared = page.input_value("#share-preview-url")
     assert shared == live_server.url + PreviewLink.objects.get().get_absolute_url()
     assert page.url.endswith(f"/{article.pk}/change/")
@@ -224,7 +228,7 @@ def test_editor_writes_previews_shares_and_publishes(
     response = guest.page.goto(shared)
     assert response.status == HTTPStatus.OK
     assert guest.page.inner_text("h1") == "Star Ferry goes electric"
-    assert "Preview — not published" in guest.page.inner_text(".preview-banner")
+    assert "Preview — not published" in guest.page.text_content(".preview-banner")
     editor.step("shared-link", guest)
 
     # Publish: status and time.
@@ -343,17 +347,21 @@ def newsroom(db):
         CategoryFactory(name=name, slug=name.lower(), position=n)
         for n, name in enumerate(SECTIONS)
     ]
-    for n, category in enumerate(categories[1:6]):
+    motifs = ["chart", "circuit", "orbits", None, None]
+    for n, (category, motif) in enumerate(zip(categories[1:6], motifs, strict=True)):
+        picture = motif and draw_picture(motif, "#2a7a5b", category.slug)
         ArticleFactory(
             title=f"{category.name} story",
             categories=[category],
             published_at=now - datetime.timedelta(hours=3 + n),
+            image=picture and image_upload(f"{category.slug}.jpg", picture),
+            image_alt=f"A picture for {category.name}",
         )
     ArticleFactory(
         title="Nansha port opens an automated terminal",
         lead="Cranes without drivers load the first ships.",
         categories=[categories[0]],
-        image=image_upload("port.jpg", width=1200, height=700),
+        image=image_upload("port.jpg", draw_picture("skyline", "#1d4f91", "port")),
         image_alt="Cranes over the Nansha terminal",
         published_at=now - datetime.timedelta(hours=1),
     )
