@@ -79,6 +79,8 @@ class Journey:
         self.steps += 1
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{self.name}-{self.width}-{self.steps:02}-{name}.png"
+        # From the top: sticky parts (the admin's sidebar) are drawn where they are.
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(path), full_page=True)
         widths = page.evaluate(
             "[document.documentElement.scrollWidth, window.innerWidth]"
