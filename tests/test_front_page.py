@@ -227,6 +227,56 @@ def cached(client, url="/") -> bool:
     return client.get(url)["X-Page-Cache"] == "hit"
 
 
+def test_an_article_links_the_archive_of_each_source_it_cites(client, sections):
+    caixin = SourceFactory(name="Caixin", slug="caixin")
+    xinhua = SourceFactory(name="新华社", slug="xinhua")
+    article = ArticleFactory(categories=[sections[0]])
+    for n, source in enumerate([caixin, caixin, xinhua]):
+        SourceLinkFactory(
+            article=article, source=source, url=f"https://news.example/{n}"
+        )
+    SourceLinkFactory(
+        article=article,
+        source=SourceFactory(name="Pending", slug="pending"),
+        status=SourceLink.Status.PENDING,
+    )
+    html = page(client, article.get_absolute_url())
+    archives = html.split('<ul class="source-archives">')[1].split("</ul>")[0]
+    # One link per source, in the order they are cited; pending links name none.
+    assert re.findall(r'href="([^"]+)"', archives) == [
+        "/source/caixin/",
+        "/source/xinhua/",
+    ]
+    assert '>More from <span class="source-name">Caixin</span></a>' in archives
+    assert '<span class="source-name" lang="zh">新华社</span>' in archives
+    assert client.get("/source/caixin/").status_code == HTTPStatus.OK
+    # Lists of articles show the attributions alone.
+    assert "source-archives" not in page(client, "/category/innovation/")
+    # An article without approved links has no such list.
+    bare = ArticleFactory(categories=[sections[0]])
+    assert "source-archives" not in page(client, bare.get_absolute_url())
+
+
+def test_a_renamed_source_shows_on_the_cached_article_page(
+    client, page_cache, sections
+):
+    source = SourceFactory(name="Caixin", slug="caixin")
+    article = ArticleFactory(categories=[sections[0]])
+    SourceLinkFactory(article=article, source=source)
+    url = article.get_absolute_url()
+    client.get(url)
+    assert cached(client, url)
+    source.name, source.slug = "Caixin Global", "caixin-global"
+    source.save()
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    html = response.content.decode()
+    assert (
+        '<a href="/source/caixin-global/">More from '
+        '<span class="source-name">Caixin Global</span>' in html
+    )
+
+
 def test_an_edit_in_one_section_shows_on_the_cached_front_page(
     client, page_cache, sections
 ):
