@@ -54,3 +54,26 @@ class WatchedPage:
             p for p in self.problems if not any(text in p for text in self.expected)
         ]
         assert not problems, "\n".join(problems)
+
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def log_in(page, live_server, username, password=PASSWORD):
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+
+
+def axe_serious(page):
+    """Run axe on the page; return its critical and serious violations and all."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [
+        v
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    return serious, results

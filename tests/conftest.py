@@ -7,6 +7,7 @@ from django.utils import timezone
 from articles import shared_cache
 from gbanews.catalogues import compile_catalogues
 
+from .browser import CHROMIUM, CHROMIUM_ARGS, WatchedPage, require_chromium
 from .factories import ArticleFactory, CategoryFactory, StaffFactory, UserFactory
 from .localhttp import serving
 
@@ -106,3 +107,46 @@ def http_server():
     """A real HTTP server on 127.0.0.1 (ports 8050-8059); see tests/localhttp.py."""
     with serving() as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per module of real-browser tests (tests/browser.py)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, request, live_server, settings):
+    """Open watched pages of the live server, whose address absolute links name;
+    each page must end with no console error or CSP violation."""
+    settings.SITE_URL = live_server.url
+    pages = []
+
+    def open_(name=None, width=1280, height=900):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        watched = WatchedPage(context.new_page(), name or request.node.name)
+        pages.append((context, watched))
+        return watched
+
+    yield open_
+    for context, watched in pages:
+        context.close()
+        watched.assert_clean()
+
+
+@pytest.fixture
+def roles(db):
+    """Recreate the role groups: a transactional test empties every table."""
+    from django.apps import apps
+
+    from articles.roles import sync_role_groups
+
+    sync_role_groups(apps)

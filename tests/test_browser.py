@@ -5,7 +5,7 @@ from http import HTTPStatus
 
 import pytest
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, WatchedPage, require_chromium
+from .browser import PASSWORD, log_in
 from .factories import ArticleFactory, CategoryFactory, UserFactory, image_upload
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
@@ -13,60 +13,6 @@ from .factories import ArticleFactory, CategoryFactory, UserFactory, image_uploa
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-PASSWORD = "correct-horse-battery-staple"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_page(browser, request):
-    """Open watched pages; each must end with no console error or CSP violation."""
-    pages = []
-
-    def open_(name=None):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        watched = WatchedPage(context.new_page(), name or request.node.name)
-        pages.append((context, watched))
-        return watched
-
-    yield open_
-    for context, watched in pages:
-        context.close()
-        watched.assert_clean()
-
-
-@pytest.fixture(autouse=True)
-def _site_url(live_server, settings):
-    """Absolute links (canonical, pagination) point at the live server."""
-    settings.SITE_URL = live_server.url
-
-
-@pytest.fixture
-def roles(db):
-    """Recreate the role groups: a transactional test empties every table."""
-    from django.apps import apps
-
-    from articles.roles import sync_role_groups
-
-    sync_role_groups(apps)
-
-
-def log_in(page, live_server, username, password=PASSWORD):
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
 
 
 @pytest.fixture

@@ -4,66 +4,23 @@ import os
 
 import pytest
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, WatchedPage, require_chromium
+from . import browser
+from .browser import PASSWORD, axe_serious
 from .factories import ArticleFactory, CategoryFactory, LanguageFactory, StaffFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-PASSWORD = "correct-horse-battery-staple"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
-def open_page(browser, request):
-    """Open watched pages; each must end with no console error or CSP violation."""
-    pages = []
-
-    def open_(width=1280, height=900, name=None):
-        context = browser.new_context(viewport={"width": width, "height": height})
-        watched = WatchedPage(context.new_page(), name or request.node.name)
-        pages.append((context, watched))
-        return watched
-
-    yield open_
-    for context, watched in pages:
-        context.close()
-        watched.assert_clean()
-
-
-@pytest.fixture(autouse=True)
-def _site_url(live_server, settings):
-    settings.SITE_URL = live_server.url
-
-
-@pytest.fixture
-def editor(db):
-    from django.apps import apps
-
-    from articles.roles import sync_role_groups
-
-    sync_role_groups(apps)
+def editor(roles):
     LanguageFactory()
     return StaffFactory(username="desk", password=PASSWORD, groups=["Editors"])
 
 
 def log_in(page, live_server, username="desk"):
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    browser.log_in(page, live_server, username)
     page.wait_for_url("**/admin/")
 
 
@@ -90,18 +47,6 @@ def form_urls(live_server):
     return {"add": base + "add/", "change": f"{base}{article.pk}/change/"}
 
 
-def serious_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    found = [
-        v
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    return found, results
-
-
 def no_sideways_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -109,7 +54,7 @@ def no_sideways_scroll(page):
 @pytest.mark.parametrize(("width", "height"), [(1280, 900), (1024, 768)])
 def test_article_form_fits_the_window(live_server, open_page, editor, width, height):
     urls = form_urls(live_server)
-    watched = open_page(width, height, name=f"desk-fit-{width}")
+    watched = open_page(f"desk-fit-{width}", width, height)
     page = watched.page
     log_in(page, live_server)
     for kind, url in urls.items():
@@ -130,7 +75,7 @@ def test_article_form_has_no_serious_axe_violations(live_server, open_page, edit
     for kind, url in urls.items():
         page.goto(url)
         page.wait_for_selector("#body-images:not([hidden])")
-        found, results = serious_violations(page)
+        found, results = axe_serious(page)
         assert not found, f"{kind}: " + results.generate_report()
 
 
@@ -262,7 +207,7 @@ def test_media_library_pages_have_no_serious_axe_violations(
     }.items():
         page.goto(url)
         watched.screenshot(kind)
-        found, results = serious_violations(page)
+        found, results = axe_serious(page)
         assert not found, f"{kind}: " + results.generate_report()
     assert MediaImage.objects.count() == 1
 

@@ -6,7 +6,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from . import test_browser
+from .browser import PASSWORD, axe_serious, log_in
 from .factories import (
     ArticleFactory,
     SourceDomainFactory,
@@ -14,13 +14,6 @@ from .factories import (
     SourceLinkFactory,
     StaffFactory,
 )
-from .test_browser import PASSWORD, log_in
-
-# The browser journeys' fixtures: one Chromium per module, watched pages at
-# 1280×900, the role groups.
-browser = test_browser.browser
-open_page = test_browser.open_page
-roles = test_browser.roles
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -90,18 +83,6 @@ def test_queue_fits_1280_with_every_column_visible(live_server, open_page, stray
         box = header.bounding_box()
         assert box["x"] + box["width"] <= right + 1, header.inner_text()
     assert "Pending" in page.locator("#result_list .field-status").first.inner_text()
-
-
-def axe_serious(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    serious = [
-        v
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    return serious, results
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,7 @@ from django.utils import timezone
 
 from articles.demo.pictures import draw_picture
 
-from . import test_browser
-from .browser import ARTIFACTS, WatchedPage
+from .browser import ARTIFACTS, PASSWORD, WatchedPage, axe_serious, log_in
 from .factories import (
     ArticleFactory,
     CategoryFactory,
@@ -33,11 +32,6 @@ from .factories import (
     StaffFactory,
     image_upload,
 )
-from .test_browser import PASSWORD, log_in
-
-# One Chromium per module; the role groups.
-browser = test_browser.browser
-roles = test_browser.roles
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -90,18 +84,6 @@ class Journey:
             serious, results = axe_serious(page)
             assert not serious, f"{name}: {results.generate_report()}"
         return path
-
-
-def axe_serious(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    serious = [
-        v
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    return serious, results
 
 
 @pytest.fixture
