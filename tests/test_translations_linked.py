@@ -168,7 +168,9 @@ def test_the_translation_field_is_an_autocomplete(client, editor, chinese):
 
 
 def test_one_version_per_language_is_a_form_error(client, editor, english, chinese):
-    second = ArticleFactory(language=ChineseFactory(), categories=chinese.categories.all())
+    second = ArticleFactory(
+        language=ChineseFactory(), categories=chinese.categories.all()
+    )
     client.force_login(editor)
     data = article_form_data(client, second)
     data["translation_of"] = english.pk
