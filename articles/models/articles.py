@@ -121,9 +121,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self) -> "ArticleQuerySet":
         """An article page shows what an archive entry shows, its body and its
-        corrections and updates (``listed_notes``, newest first)."""
-        return self.for_listing().prefetch_related(
-            Prefetch("notes", to_attr="listed_notes")
+        corrections and updates (``listed_notes``, newest first), and whether it
+        is the original of translations (``has_translations``)."""
+        translations = self.model.objects.filter(translation_of=OuterRef("pk"))
+        return (
+            self.for_listing()
+            .prefetch_related(Prefetch("notes", to_attr="listed_notes"))
+            .annotate(has_translations=Exists(translations))
         )
 
     def related_ids(self, article, limit: int = 5) -> list[int]:

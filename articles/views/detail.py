@@ -77,8 +77,11 @@ class ArticleDetailView(DetailView):
 
     def story_versions(self) -> list[Article]:
         """The story's other published versions (articles/translations.py), kept
-        while the article's stamp, which a change to any version bumps, is current."""
+        while the article's stamp, which a change to any version bumps, is current.
+        An article in no story's group costs no query."""
         article = self.object
+        if not (article.translation_of_id or article.has_translations):
+            return []
         return self.freshness.cached(
             f"versions:{article.pk}",
             [article_key(article.pk)],
