@@ -87,7 +87,20 @@ def articles_changed(article_ids, kinds=tuple(ENTRIES), home=False) -> None:
         else:
             keys.update(list_key(kind, key) for key in changed)
     keys.update(article_key(pk) for pk in article_ids or ())
+    if article_ids:
+        keys.update(versions_keys(article_ids))
     Stamp.objects.bump(keys)
+
+
+def versions_keys(article_ids) -> set[str]:
+    """``article:<id>`` of every version of these articles' stories (one query)."""
+    originals = Article.objects.filter(pk__in=article_ids).values("translation_of")
+    versions = Article.objects.filter(
+        Q(translation_of__in=article_ids)
+        | Q(pk__in=originals)
+        | Q(translation_of__in=originals)
+    ).values_list("pk", flat=True)
+    return {article_key(pk) for pk in versions}
 
 
 def corrected(article_ids) -> bool:
@@ -135,12 +148,10 @@ def article_saved(sender, instance, raw=False, **kwargs):
     now = _listed(instance.status, instance.published_at, instance.trashed_at)
     before = getattr(instance, "listed_before", None)
     articles_changed([instance.pk], home=now != before)
-    # Its story's other versions link to it (or did, before an unlink).
-    original = instance.translation_of_id or instance.pk
-    others = story_keys(original, getattr(instance, "original_before", None))
-    others.discard(article_key(instance.pk))
-    if others:
-        Stamp.objects.bump(others)
+    # The story it left, if it was unlinked or moved to another original.
+    original = getattr(instance, "original_before", None)
+    if original not in (None, instance.pk, instance.translation_of_id):
+        Stamp.objects.bump(story_keys(original))
 
 
 def article_will_delete(sender, instance, **kwargs):

@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.services import article_trash
 
 from .adminforms import article_form_data
 from .factories import ArticleFactory, ChineseFactory, TraditionalChineseFactory
@@ -210,8 +212,6 @@ def test_invalid_links_are_form_errors(client, editor, english, chinese, case, m
 
 
 def test_database_refuses_two_translations_in_one_language(english, chinese):
-    from django.db import IntegrityError, transaction
-
     with pytest.raises(IntegrityError), transaction.atomic():
         ArticleFactory(language=ChineseFactory(), translation_of=english)
 
@@ -304,3 +304,15 @@ def test_article_page_queries_stay_bounded(
     assert len(news_article(response)["workTranslation"]) == 4
     with django_assert_max_num_queries(MAX_LINKED_ARTICLE_QUERIES):
         client.get("/zh-hant" + english.get_absolute_url())
+
+
+def test_trashing_a_version_retires_the_other(
+    client, page_cache, editor, english, chinese, django_capture_on_commit_callbacks
+):
+    client.get(english.get_absolute_url())
+    assert client.get(english.get_absolute_url()).headers["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        article_trash(article=chinese, actor=editor)
+    response = client.get(english.get_absolute_url())
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert "另有中文版" not in response.content.decode()
