@@ -9,6 +9,9 @@ Connected in ``ArticlesConfig.ready()``. Which stamp a change bumps (see
   published changes;
 - a category or language saved or deleted, a tag or source renamed or deleted:
   ``site``, since navigation and every entry show their names;
+- an article linked to or unlinked from a translation, or edited or deleted while
+  linked: ``article:<id>`` of every version of its story (before and after), since
+  each version's page links to the others (articles/translations.py);
 - an article's authors: as its categories (``list:author:<id>``);
 - an author edited or deleted: ``list:author:<id>`` (the profile) and
   ``article:<id>`` of each article naming them, so exactly the pages showing their
@@ -23,6 +26,7 @@ Connected in ``ArticlesConfig.ready()``. Which stamp a change bumps (see
 ``articles.signals.content_changed`` with the article ids.
 """
 
+from django.db.models import Q
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -83,7 +87,20 @@ def articles_changed(article_ids, kinds=tuple(ENTRIES), home=False) -> None:
         else:
             keys.update(list_key(kind, key) for key in changed)
     keys.update(article_key(pk) for pk in article_ids or ())
+    if article_ids:
+        keys.update(versions_keys(article_ids))
     Stamp.objects.bump(keys)
+
+
+def versions_keys(article_ids) -> set[str]:
+    """``article:<id>`` of every version of these articles' stories (one query)."""
+    originals = Article.objects.filter(pk__in=article_ids).values("translation_of")
+    versions = Article.objects.filter(
+        Q(translation_of__in=article_ids)
+        | Q(pk__in=originals)
+        | Q(translation_of__in=originals)
+    ).values_list("pk", flat=True)
+    return {article_key(pk) for pk in versions}
 
 
 def corrected(article_ids) -> bool:
@@ -100,16 +117,29 @@ def _listed(status, published_at, trashed_at):
     return published_at if published else None
 
 
+def story_keys(*originals) -> set[str]:
+    """``article:<id>`` of every version of the stories of these originals."""
+    originals = {pk for pk in originals if pk is not None}
+    if not originals:
+        return set()
+    versions = Article.objects.filter(
+        Q(pk__in=originals) | Q(translation_of__in=originals)
+    ).values_list("pk", flat=True)
+    return {article_key(pk) for pk in versions}
+
+
 def article_will_save(sender, instance, raw=False, **kwargs):
+    instance.listed_before = instance.original_before = None
     if raw or instance.pk is None:
-        instance.listed_before = None
         return
     before = (
         Article.objects.filter(pk=instance.pk)
-        .values_list("status", "published_at", "trashed_at")
+        .values_list("status", "published_at", "trashed_at", "translation_of_id")
         .first()
     )
-    instance.listed_before = _listed(*before) if before else None
+    if before:
+        instance.listed_before = _listed(*before[:3])
+        instance.original_before = before[3] or instance.pk
 
 
 def article_saved(sender, instance, raw=False, **kwargs):
@@ -118,10 +148,15 @@ def article_saved(sender, instance, raw=False, **kwargs):
     now = _listed(instance.status, instance.published_at, instance.trashed_at)
     before = getattr(instance, "listed_before", None)
     articles_changed([instance.pk], home=now != before)
+    # The story it left, if it was unlinked or moved to another original.
+    original = getattr(instance, "original_before", None)
+    if original not in (None, instance.pk, instance.translation_of_id):
+        Stamp.objects.bump(story_keys(original))
 
 
 def article_will_delete(sender, instance, **kwargs):
     keys = {ARTICLES, HOME, article_key(instance.pk)}
+    keys.update(story_keys(instance.translation_of_id or instance.pk))
     for kind, entries in ENTRIES.items():
         found = entries.objects.filter(article=instance)
         keys.update(

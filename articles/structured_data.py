@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.templatetags.static import static
 
+from .translations import home_url
 from .urls_absolute import absolute_url
 
 
@@ -66,6 +67,34 @@ def news_article(article, *, image_url: str = "") -> dict:
     if image_url:
         data["image"] = [image_object(article, image_url)]
     return data
+
+
+def add_translations(data: dict, article, others) -> dict:
+    """Name the story's other versions (articles/translations.py) in data: the
+    original in ``translationOfWork``, an original's translations in
+    ``workTranslation``; each by the address of its own language, its ``@id``."""
+    if not others:
+        return data
+    data["@id"] = home_url(article)
+    original = next((o for o in others if o.pk == article.translation_of_id), None)
+    if original is not None:
+        data["translationOfWork"] = creative_work(original)
+    translations = [o for o in others if o.translation_of_id == article.pk]
+    if translations:
+        data["workTranslation"] = [creative_work(other) for other in translations]
+    return data
+
+
+def creative_work(article) -> dict:
+    """Return a reference to another version of a story."""
+    url = home_url(article)
+    return {
+        "@type": "NewsArticle",
+        "@id": url,
+        "url": url,
+        "headline": article.title,
+        "inLanguage": article.language.code,
+    }
 
 
 def correction_comment(note) -> dict:

@@ -276,6 +276,12 @@ def main():
         action="store_false",
         help="skip the cost of counting reads (bench/beacon.py)",
     )
+    parser.add_argument(
+        "--no-chinese",
+        dest="chinese",
+        action="store_false",
+        help="skip the cost of converting Chinese (bench/chinese.py)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
@@ -299,6 +305,15 @@ def main():
             redis = os.environ.get("REDIS_URL", "") if label == "postgres" else ""
             subprocess.run(
                 [PYTHON, "bench/beacon.py", url, "--redis", redis]
+                + ["--rounds", str(args.rounds), "--port", str(args.port)],
+                cwd=ROOT,
+                check=True,
+            )
+        if args.chinese:
+            # A converted Chinese article page against the same page unconverted.
+            redis = os.environ.get("REDIS_URL", "") if label == "postgres" else ""
+            subprocess.run(
+                [PYTHON, "bench/chinese.py", url, "--redis", redis]
                 + ["--rounds", str(args.rounds), "--port", str(args.port)],
                 cwd=ROOT,
                 check=True,

@@ -69,8 +69,8 @@ class TestLoadDemo:
 
     def test_reports_what_it_loaded(self, output):
         """The first run says how many articles it loaded: seed and stories."""
-        assert len(stories.STORIES) == 15
-        assert "Loaded 25 demo articles." in output
+        assert len(stories.STORIES) == 17
+        assert "Loaded 27 demo articles." in output
 
     def test_loads_the_ten_seed_posts_newest_first(self, output):
         """The archive holds the seed's posts, in the seed's (newest first) order."""
@@ -211,8 +211,22 @@ class TestDemoStories:
 
     def test_some_stories_are_in_chinese(self, output):
         chinese = Article.objects.filter(language__code="zh-hans")
-        assert chinese.count() == 2
+        assert chinese.count() == 3
         assert all(re.search(r"[\u4e00-\u9fff]", a.title) for a in chinese)
+        traditional = Article.objects.get(language__code="zh-hant")
+        assert "銀行" in traditional.title
+
+    def test_two_chinese_stories_are_linked_translations(self, output, client):
+        linked = Article.objects.filter(translation_of__isnull=False)
+        assert {(a.language.code, a.translation_of.language.code) for a in linked} == {
+            ("zh-hans", "en"),
+            ("zh-hant", "en"),
+        }
+        for article in linked:
+            page = client.get(article.get_absolute_url()).content.decode()
+            assert ">Also in English</a>" in page
+            page = client.get(article.translation_of.get_absolute_url()).content
+            assert ">另有中文版</a>" in page.decode()
 
     def test_the_front_page_leads_with_a_picture_and_shows_every_section(
         self, output, client

@@ -25,10 +25,12 @@ from .history import RevisionHistoryMixin
 from .links import SourceLinkInline
 from .mixins import ImageNotStoredMixin
 from .notes import ArticleNotesMixin
+from .translations import TranslationsAdminMixin
 
 
 @admin.register(Article)
 class ArticleAdmin(
+    TranslationsAdminMixin,
     ArticleNotesMixin,
     DeskMixin,
     ImageNotStoredMixin,
@@ -45,6 +47,7 @@ class ArticleAdmin(
         "published_at",
         "category_list",
         "author",
+        "translations_column",
         "reads_today",
         "reads_week",
     ]
@@ -59,7 +62,7 @@ class ArticleAdmin(
     search_fields = ["title", "lead", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["categories"]
+    autocomplete_fields = ["categories", "translation_of"]
     inlines = [ArticleAuthorInline, SourceLinkInline]
     delete_confirmation_template = "admin/articles/article/trash_confirmation.html"
     actions = [
@@ -80,6 +83,10 @@ class ArticleAdmin(
         (
             _("Featured image"),
             {"fields": ["image", "image_alt", "image_caption", "image_credit"]},
+        ),
+        (
+            _("Translations"),
+            {"fields": ["translation_of", "translation_group"]},
         ),
         (
             _("Chinese script conversion"),

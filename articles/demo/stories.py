@@ -2,7 +2,9 @@
 
 Written for the demo (the seed is the old site's Innovation archive, loaded as it
 was). The Innovation stories here are older than the seed's, so the Innovation
-archive's first page is still the seed, and its second page holds these. Each
+archive's first page is still the seed, and its second page holds these. Chinese
+stories are in both scripts, and two stories are linked translations of English
+ones (``translation_of``: the original's slug, listed before it). Each
 ``picture`` is drawn at load time by ``articles.demo.pictures`` in the colour of
 the story's first category; ``alt`` describes it.
 """
@@ -246,5 +248,32 @@ STORIES = [
         "language": "zh-hans",
         "categories": ["innovation"],
         "tags": ["广州", "生物科技", "research"],
+    },
+    {
+        "slug": "hong-kong-virtual-banks-go-live-hant",
+        "title": "香港首批虛擬銀行開業",
+        "lead": (
+            "香港首批獲發牌的虛擬銀行已向公眾開放手機應用程式，開戶不設最低結餘"
+            "要求。\n\n傳統銀行亦以減低戶口收費回應。"
+        ),
+        "published_at": "2020-06-29T15:00",
+        "language": "zh-hant",
+        "categories": ["finance"],
+        "tags": ["香港", "虛擬銀行", "fintech"],
+        "translation_of": "hong-kong-virtual-banks-go-live",
+    },
+    {
+        "slug": "shenzhen-startup-builds-battery-swapping-stations-hans",
+        "title": "深圳初创企业为电动车建设换电站",
+        "lead": (
+            "深圳的外卖骑手可以在一家本地初创企业运营的换电站，用不到一分钟把没电的"
+            "电池换成充满电的电池。\n\n这家公司正在融资，计划把业务扩展到广州和东莞。"
+        ),
+        "body": ("<p>骑手通过手机软件查看附近换电站的信息，扫码即可取用电池。</p>"),
+        "published_at": "2020-06-17T15:00",
+        "language": "zh-hans",
+        "categories": ["startups"],
+        "tags": ["深圳", "电池", "electric vehicles"],
+        "translation_of": "shenzhen-startup-builds-battery-swapping-stations",
     },
 ]

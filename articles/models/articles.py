@@ -22,6 +22,7 @@ from .links import SourceLink
 from .reads import ArticleReads
 from .redirects import ArticleRedirect
 from .taxonomy import Category, Language
+from .translations import translation_problems
 
 BODY_MAX_CHARS = 300_000
 
@@ -120,9 +121,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self) -> "ArticleQuerySet":
         """An article page shows what an archive entry shows, its body and its
-        corrections and updates (``listed_notes``, newest first)."""
-        return self.for_listing().prefetch_related(
-            Prefetch("notes", to_attr="listed_notes")
+        corrections and updates (``listed_notes``, newest first), and whether it
+        is the original of translations (``has_translations``)."""
+        translations = self.model.objects.filter(translation_of=OuterRef("pk"))
+        return (
+            self.for_listing()
+            .prefetch_related(Prefetch("notes", to_attr="listed_notes"))
+            .annotate(has_translations=Exists(translations))
         )
 
     def related_ids(self, article, limit: int = 5) -> list[int]:
@@ -176,6 +181,14 @@ class ArticleQuerySet(models.QuerySet):
                 name: ArticleReads.objects.total_since(since)
                 for name, since in windows.items()
             }
+        )
+
+    def versions_of(self, article) -> "ArticleQuerySet":
+        """The other versions of article's story (articles/translations.py): its
+        original and the original's translations, article itself excluded."""
+        original = article.translation_of_id or article.pk
+        return self.filter(Q(pk=original) | Q(translation_of=original)).exclude(
+            pk=article.pk
         )
 
     def in_order(self, ids) -> list["Article"]:
@@ -279,6 +292,20 @@ class Article(models.Model):
     trashed_by = actor_field()
     # Size and rendition widths of the stored image (see articles/images.py).
     image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # Linked translations (articles/translations.py): a translation names its
+    # original; the original and its translations are one story's versions.
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        help_text=_(
+            "The original this article translates (another language). Readers of "
+            "each version are offered the others."
+        ),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -310,6 +337,20 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(image="") | ~Q(image_alt=""),
                 name="article_image_has_alt",
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation_of=models.F("pk")),
+                name="article_not_own_translation",
+            ),
+            # One translation per language of an original (articles/translations.py
+            # checks the original's own language and chains in clean()).
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="article_one_translation_per_language",
+                violation_error_message=_(
+                    "That original already has a translation in this language: a "
+                    "story has one version per language."
+                ),
             ),
         ]
 
@@ -406,6 +447,7 @@ class Article(models.Model):
         except MarkupTooComplex as error:
             refused = ValidationError(error.message, error.code, error.params)
             raise ValidationError({"body": refused}) from error
+        translation_problems(self)
 
     def _published_slug(self):
         """Return the stored slug if the stored row is published, else None."""

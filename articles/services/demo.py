@@ -98,6 +98,8 @@ def demo_load() -> int:
             status=Article.Status.PUBLISHED,
             published_at=_published_at(story["published_at"]),
         )
+        if story.get("translation_of"):
+            article.translation_of = Article.objects.get(slug=story["translation_of"])
         if story.get("picture"):
             colour = stories.COLOURS[story["categories"][0]]
             picture = draw_picture(story["picture"], colour, story["slug"])

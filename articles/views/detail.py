@@ -5,7 +5,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import DetailView
 
-from .. import chinese, reads, structured_data
+from .. import chinese, languages, reads, structured_data, translations
 from ..freshness import Freshness, article_key, is_anonymous_reader, list_key
 from ..models import Article, ArticleRedirect
 from ..text import excerpt
@@ -75,6 +75,25 @@ class ArticleDetailView(DetailView):
             ),
         )
 
+    def story_versions(self) -> list[Article]:
+        """The story's other published versions (articles/translations.py), kept
+        while the article's stamp, which a change to any version bumps, is current.
+        An article in no story's group costs no query."""
+        article = self.object
+        if not (article.translation_of_id or article.has_translations):
+            return []
+        return self.freshness.cached(
+            f"versions:{article.pk}",
+            [article_key(article.pk)],
+            lambda: list(
+                Article.objects.published()
+                .versions_of(article)
+                .select_related("language")
+                .only(*translations.VERSION_FIELDS)
+                .order_by("pk")
+            ),
+        )
+
     def in_reader_script(self, article):
         """The article in the reader's script (articles/chinese.py), and the note.
 
@@ -97,6 +116,11 @@ class ArticleDetailView(DetailView):
             ).date()
         ):
             return redirect(canonical, permanent=True)
+        others = self.story_versions()
+        hreflang_versions = others and translations.alternates(
+            self.object, others, languages.versions(self.request)
+        )
+        written = self.object
         self.object, conversion_note = self.in_reader_script(self.object)
         context = self.get_context_data(
             object=self.object,
@@ -106,6 +130,8 @@ class ArticleDetailView(DetailView):
             meta_description=excerpt(self.object.lead),
             page_lang=self.object.language.code,
             conversion_note=conversion_note,
+            story_links=translations.links(others, get_language()),
+            hreflang_versions=hreflang_versions,
             og_type="article",
             robots="noindex, nofollow" if not self.object.is_published() else "",
             related_articles=[
@@ -116,8 +142,10 @@ class ArticleDetailView(DetailView):
         )
         image_url = absolute_url(self.object.image.url) if self.object.image else ""
         context["og_image"] = image_url
-        context["structured_data"] = structured_data.news_article(
-            self.object, image_url=image_url
+        context["structured_data"] = structured_data.add_translations(
+            structured_data.news_article(self.object, image_url=image_url),
+            written,
+            others,
         )
         response = self.render_to_response(context)
         if context["is_preview"]:
