@@ -54,6 +54,7 @@ bump stamps, which would retire every page on every read.
 import atexit
 import collections
 import datetime
+import functools
 import logging
 import os
 import re
@@ -94,13 +95,17 @@ HOUR_FORMAT = "%Y%m%d%H"
 REDIS_KEEP_SECONDS = 2 * 24 * 3600
 
 
+# Most views come from a few hundred browsers' user agents: each one is matched
+# against BOTS once (10 µs), not on every view.
+@functools.lru_cache(maxsize=4096)
 def is_bot(user_agent: str) -> bool:
     return not user_agent.strip() or BOTS.search(user_agent) is not None
 
 
 def countable(request) -> bool:
     """True for a read to count: an anonymous reader's browser, not a bot."""
-    user_agent = request.headers.get("User-Agent", "")
+    # META rather than request.headers, which builds a dict of every header.
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
     return is_anonymous_reader(request) and not is_bot(user_agent)
 
 
@@ -152,9 +157,17 @@ def count_view(request, article_id: int | None, status: int) -> None:
         record(article_id)
 
 
+@functools.lru_cache(maxsize=2)
+def hour_starting(hour_number: int) -> datetime.datetime:
+    """The start of the hour_number-th hour since the epoch, in UTC."""
+    return datetime.datetime.fromtimestamp(hour_number * 3600, datetime.UTC)
+
+
 def record(article_id: int, now: datetime.datetime | None = None) -> None:
     """Count one read of the article (ids of no published article are dropped)."""
-    pending.add(article_id, hour_of(now or timezone.now()))
+    # The current hour is made once per hour: every page view may count.
+    hour = hour_of(now) if now else hour_starting(int(time.time() // 3600))
+    pending.add(article_id, hour)
 
 
 def write_counts(counts: dict[tuple[int, datetime.datetime], int]) -> None:
