@@ -19,7 +19,9 @@ agent (wrk sends none by default, which counts as a bot), drives in each round:
   browser does; views/s is half its requests/s.
 
 The cost of counting is 1 - (views/s counting) / (views/s of ``off`` in the same
-rounds). Only the servers under test are busy: the idle ones cost nothing. The reads
+rounds), and from the servers' CPU (``/proc``: master, workers, reaped workers) per
+page view, 1 - (CPU a view off) / (CPU a view counting): throughput once the cores
+are saturated, and much steadier than requests/s on a machine others load. Only the servers under test are busy: the idle ones cost nothing. The reads
 the ``server`` server counted are read back from the database at the end (its workers
 write what is pending when gunicorn stops them).
 """
@@ -88,6 +90,23 @@ def article_reads(env, pk) -> int:
     return int(shell(env, READS % pk).split("READS", 1)[1])
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a gunicorn: its master, its workers, and the workers it reaped."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def fields(process) -> list[int]:
+        stat = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        return [int(value) for value in stat[11:15]]  # utime stime cutime cstime
+
+    total = sum(fields(pid))
+    for worker in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        try:
+            total += sum(fields(worker)[:2])
+        except FileNotFoundError:  # recycled meanwhile: in the master's cutime
+            pass
+    return total / ticks
+
+
 def measure(database_url, mode, args) -> tuple[dict, int, float]:
     """{(way, load): [wrk runs]}, the reads counted in the database, and about how
     many the server and the beacons should have counted."""
@@ -104,13 +123,21 @@ def measure(database_url, mode, args) -> tuple[dict, int, float]:
 
         def load(way, *requests):
             base = f"http://127.0.0.1:{ports[way]}"
-            return lambda: wrk(
-                base,
-                args.duration,
-                args.connections,
-                script=mix_lua,
-                script_args=list(requests),
-            )
+
+            def run():
+                """wrk's figures, and the server's CPU µs per request."""
+                before = cpu_seconds(servers[way].pid)
+                figures = wrk(
+                    base,
+                    args.duration,
+                    args.connections,
+                    script=mix_lua,
+                    script_args=list(requests),
+                )
+                spent = cpu_seconds(servers[way].pid) - before
+                return (*figures, spent / (figures[0] * args.duration) * 1e6)
+
+            return run
 
         category, page = "GET /category/technology/", f"GET {article}"
         beacon = f"POST /read/{pk}/"
@@ -122,15 +149,15 @@ def measure(database_url, mode, args) -> tuple[dict, int, float]:
             "category": load("beacon", category),
             "article+beacon": load("beacon", page, beacon),
         }
-        servers = [
-            start_gunicorn(
+        servers = {
+            way: start_gunicorn(
                 database_url,
                 None,
                 ports[way],
                 env={**env, "READS_COUNTED_BY": way},
             )
             for way in WAYS
-        ]
+        }
         results = {}
         try:
             # Warm the workers (imports, templates, the page cache).
@@ -141,9 +168,12 @@ def measure(database_url, mode, args) -> tuple[dict, int, float]:
             for name, test in by_beacon.items():
                 warmups[("beacon", name)] = test()
             for number in range(args.rounds):
-                order = ["off", "server"] if number % 2 == 0 else ["server", "off"]
+                # Off before server, then server before off (the next round runs
+                # the list backwards): a change in the machine's load falls on both.
                 runs = [
-                    (way, name, tests[way]) for name, tests in pairs for way in order
+                    (way, name, tests[way])
+                    for name, tests in pairs
+                    for way in ("off", "server")
                 ]
                 runs += [("beacon", name, test) for name, test in by_beacon.items()]
                 if number % 2:
@@ -153,13 +183,14 @@ def measure(database_url, mode, args) -> tuple[dict, int, float]:
                     results.setdefault((way, name), []).append(run)
                     print(
                         f"{mode} round {number + 1} {way:6} {name:15} "
-                        f"{run[0]:7.0f} req/s, p99 {run[2]:.1f} ms, errors {run[3]}",
+                        f"{run[0]:7.0f} req/s, p99 {run[2]:.1f} ms, errors {run[3]}, "
+                        f"server CPU {run[4]:.0f} µs a request",
                         flush=True,
                     )
         finally:
-            for server in servers:
+            for server in servers.values():
                 server.terminate()
-            for server in servers:
+            for server in servers.values():
                 server.wait()
     # Views that should have counted: the server's article pages and the beacons.
     runs = [
@@ -184,6 +215,18 @@ def report(mode, results, counted, expected, args) -> None:
     # Page views per second: a beacon is not a view.
     share = {key: 0.5 if key[1] == "article+beacon" else 1 for key in results}
     views = {key: rps[key] * share[key] for key in results}
+    # Server CPU per page view: what throughput is once the cores are saturated,
+    # and far steadier than requests/s on a shared machine.
+    cpu = {
+        key: statistics.median(r[4] for r in runs) / share[key]
+        for key, runs in results.items()
+    }
+    cpu_low = {
+        key: min(r[4] for r in runs) / share[key] for key, runs in results.items()
+    }
+    cpu_high = {
+        key: max(r[4] for r in runs) / share[key] for key, runs in results.items()
+    }
     baseline = {
         "category": views[("off", "category")],
         "article": views[("off", "article")],
@@ -193,28 +236,40 @@ def report(mode, results, counted, expected, args) -> None:
         f"\n{mode}, {'Redis' if args.redis else 'no Redis'}, {args.rounds} rounds "
         f"of {args.duration} s, median (min-max):\n"
     )
-    print("| counted by | load | req/s | views/s | cost of counting | errors |")
-    print("|---|---|---|---|---|---|")
+    base_cpu = {
+        "category": cpu[("off", "category")],
+        "article": cpu[("off", "article")],
+        "article+beacon": cpu[("off", "article")],
+    }
+    print(
+        "| counted by | load | req/s | views/s | cost (views/s) | "
+        "server CPU µs a view | cost (CPU) | errors |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for key in sorted(results, key=lambda k: (WAYS.index(k[0]), k[1])):
         way, name = key
         cost = "-" if way == "off" else f"{1 - views[key] / baseline[name]:.0%}"
+        cpu_cost = "-" if way == "off" else f"{1 - base_cpu[name] / cpu[key]:.0%}"
         print(
             f"| {way} | {name} | {rps[key]:,.0f} ({low[key]:,.0f}-{high[key]:,.0f}) "
-            f"| {views[key]:,.0f} | {cost} | {errors[key]} |"
+            f"| {views[key]:,.0f} | {cost} | {cpu[key]:,.0f} "
+            f"({cpu_low[key]:,.0f}-{cpu_high[key]:,.0f}) | {cpu_cost} | "
+            f"{errors[key]} |"
         )
     # Round by round: off and server ran side by side, so their ratio is steadier
     # than either figure.
     for name in ("category", "article"):
-        ratios = [
-            server[0] / off[0]
-            for off, server in zip(
-                results[("off", name)], results[("server", name)], strict=True
-            )
-        ]
+        pairs = list(
+            zip(results[("off", name)], results[("server", name)], strict=True)
+        )
+        ratios = [server[0] / off[0] for off, server in pairs]
+        cpu_ratios = [server[4] / off[4] for off, server in pairs]
         print(
-            f"\n{name}: server / off, round by round: "
+            f"\n{name}, server / off round by round: req/s "
             + ", ".join(f"{ratio:.2f}" for ratio in ratios)
-            + f" (median {statistics.median(ratios):.2f})"
+            + f" (median {statistics.median(ratios):.2f}); CPU a view "
+            + ", ".join(f"{ratio:.2f}" for ratio in cpu_ratios)
+            + f" (median {statistics.median(cpu_ratios):.2f})"
         )
     print(
         f"\nreads of the article counted in the database: {counted:,} (article views "
