@@ -274,6 +274,19 @@ def test_beacon_mode_counts_the_beacon_and_not_the_page(client, page_cache, arti
     assert counts() == {article.pk: 1}
 
 
+def test_a_page_cached_for_one_way_of_counting_is_not_served_for_another(
+    client, settings, page_cache, article
+):
+    url = article.get_absolute_url()
+    assert view(client, url)["X-Page-Cache"] == "miss"
+    assert "read_beacon.js" in view(client, url).content.decode()
+    settings.READS_COUNTED_BY = "server"
+    response = view(client, url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "read_beacon.js" not in response.content.decode()
+    assert counts() == {article.pk: 1}
+
+
 def test_nothing_is_counted_when_off(client, settings, page_cache, article):
     settings.READS_COUNTED_BY = "off"
     url = article.get_absolute_url()
