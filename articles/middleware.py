@@ -1,4 +1,5 @@
 import dataclasses
+import logging
 import time
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language
 
-from . import shared_cache
+from . import reads, shared_cache
 from .freshness import (
     Freshness,
     current,
@@ -21,6 +22,8 @@ from .freshness import (
     is_anonymous_reader,
     latest,
 )
+
+logger = logging.getLogger(__name__)
 
 # What a database that is down, restarting or unreachable raises.
 DATABASE_DOWN = (OperationalError, InterfaceError)
@@ -44,6 +47,8 @@ class StoredPage:
     expires: float
     last_modified: float | None
     latest: int
+    # The article a reader views on this page (``reads.mark_view()``), else None.
+    article_id: int | None
 
 
 class PageCacheMiddleware:
@@ -54,6 +59,9 @@ class PageCacheMiddleware:
     Requests with a session cookie (logged-in staff) and non-GET requests pass
     straight through. ``PAGE_CACHE_SECONDS = 0`` turns off storing pages; the
     ETag, Last-Modified and short Cache-Control headers stay.
+
+    An article page is counted as a read here, served from the cache or rendered
+    (``reads.count_view()``; only with ``READS_COUNTED_BY = "server"``).
     """
 
     def __init__(self, get_response):
@@ -62,6 +70,17 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or not is_anonymous_reader(request):
             return self.get_response(request)
+        response, article_id = self.answer(request)
+        try:
+            reads.count_view(request, article_id, response.status_code)
+        except DATABASE_DOWN:
+            # Only when reads are written in the request (READS_BUFFER_SECONDS = 0).
+            logger.warning("Read of article %s not counted: database down", article_id)
+        return response
+
+    def answer(self, request) -> tuple[HttpResponse, int | None]:
+        """The response to an anonymous reader's GET or HEAD, and the id of the
+        article it shows (None for other pages)."""
         key = page_key(request) if settings.PAGE_CACHE_SECONDS > 0 else None
         stored = shared_cache.get(key) if key else None
         now = time.time()
@@ -71,22 +90,24 @@ class PageCacheMiddleware:
             response["X-Page-Cache"] = state
             age = max_age(stored.expires, now)
             response["Cache-Control"] = f"public, max-age={age}"
-            return get_conditional_response(
+            response = get_conditional_response(
                 request,
                 etag=response["ETag"],
                 last_modified=stored.last_modified,
                 response=response,
             )
+            return response, stored.article_id
         # The versions are read before the view reads any content.
         try:
             freshness = Freshness.of(request)
         except DATABASE_DOWN:
             # Nothing can be stored without them; the view answers alone
             # (/healthz reports the outage, pages end in a 503).
-            return self.get_response(request)
+            return self.get_response(request), None
         response = self.get_response(request)
         if not is_public(response):
-            return response
+            return response, None
+        article_id = reads.viewed_article(response)
         # A view's own validators (feeds) are more precise; keep them.
         if not response.has_header("ETag"):
             set_response_etag(response)
@@ -96,15 +117,17 @@ class PageCacheMiddleware:
         expires = now + freshness.seconds_left(settings.PAGE_MAX_AGE)
         if key and request.method == "GET" and lifetime > 0:
             expires = now + lifetime
-            shared_cache.set(key, freeze(response, freshness, expires), lifetime)
+            page = freeze(response, freshness, expires, article_id)
+            shared_cache.set(key, page, lifetime)
             response["X-Page-Cache"] = "miss"
         patch_cache_control(response, public=True, max_age=max_age(expires, now))
-        return get_conditional_response(
+        response = get_conditional_response(
             request,
             etag=response["ETag"],
             last_modified=parse_http_date_safe(response["Last-Modified"]),
             response=response,
         )
+        return response, article_id
 
 
 def max_age(expires: float, now: float) -> int:
@@ -143,14 +166,16 @@ def checked(key: str, stored: StoredPage, now: float) -> str | None:
 
 # Part of the key: a change to StoredPage's shape starts a new set of keys, so that
 # no process reads a page stored in another shape (after a deploy, say).
-PAGE_FORMAT = 4
+PAGE_FORMAT = 5
 
 
 def page_key(request) -> str:
     """One entry per address and interface language (gbanews/languages.py, which
-    runs first, activates the language of the URL's prefix)."""
+    runs first, activates the language of the URL's prefix), and per way of
+    counting reads (an article page loads the beacon's script or not)."""
     address = digest(request.get_host() + request.get_full_path())
-    return f"articles:page:v{PAGE_FORMAT}:{get_language()}:{address}"
+    counting = settings.READS_COUNTED_BY
+    return f"articles:page:v{PAGE_FORMAT}:{counting}:{get_language()}:{address}"
 
 
 def is_public(response) -> bool:
@@ -163,12 +188,19 @@ def is_public(response) -> bool:
     return not any(word in control for word in _UNCACHEABLE)
 
 
-def freeze(response, freshness: Freshness, expires: float) -> StoredPage:
+def freeze(
+    response, freshness: Freshness, expires: float, article_id: int | None
+) -> StoredPage:
     stored = HttpResponse(response.content)
     for name, value in response.items():
         if name.lower() not in ("cache-control", "x-page-cache"):
             stored[name] = value
     last_modified = parse_http_date_safe(response["Last-Modified"])
     return StoredPage(
-        stored, freshness.dependencies(), expires, last_modified, freshness.latest
+        stored,
+        freshness.dependencies(),
+        expires,
+        last_modified,
+        freshness.latest,
+        article_id,
     )

@@ -1,15 +1,29 @@
 """Counting article reads without tracking readers, and the "most read" lists.
 
-Readers' pages are served from the page cache or a CDN, so a view cannot count
-them. The article page loads ``static/js/read_beacon.js``, which POSTs nothing to
-``/read/<id>/`` with ``navigator.sendBeacon`` (same origin: no third party). That
-request sets no cookie and nothing about it is stored but +1 on the article's
-count for the hour: no address, no user agent, no user. Not counted: requests
+Who counts a view is ``READS_COUNTED_BY``:
+
+- ``"server"`` (the default): the site counts each article page it serves to an
+  anonymous reader, before the page cache answers. The article view marks its
+  response with the article's id (``mark_view()``), the page cache stores the id
+  with the page (``articles/middleware.py``), and the middleware counts the view
+  (``count_view()``) whether the page came from the cache or was rendered. Counted:
+  a ``GET`` answered 200, or 304 (a conditional request is a real view of a page
+  the browser holds). Not counted: ``HEAD``, any other status, previews. The page
+  loads no script, and the beacon below counts nothing (a page that a browser or
+  CDN still holds with the script would count its view twice).
+- ``"beacon"``, for a CDN in front that answers without this site: the article
+  page loads ``static/js/read_beacon.js``, which POSTs nothing to ``/read/<id>/``
+  with ``navigator.sendBeacon`` (same origin: no third party), and the server does
+  not count page views.
+- ``"off"``: nothing is counted (the lists show what was counted before).
+
+Either way nothing about the reader is stored but +1 on the article's count for
+the hour: no cookie, no address, no user agent, no user. Not counted: requests
 from obvious bots (``BOTS``, or no user agent at all), requests carrying a session
 cookie (logged-in staff), and ids that are not a published article.
 
-Where the counts go: a beacon adds one to its process's pending counts, and no
-I/O happens in its request. Every ``READS_BUFFER_SECONDS`` the process writes what
+Where the counts go: a counted view adds one to its process's pending counts, and
+no I/O happens in its request. Every ``READS_BUFFER_SECONDS`` the process writes what
 gathered in one batch (``Pending``), and what is left when it exits normally.
 
 - With ``REDIS_URL``, the batch goes to a Redis hash per hour (``HINCRBY``s in one
@@ -40,6 +54,7 @@ bump stamps, which would retire every page on every read.
 import atexit
 import collections
 import datetime
+import functools
 import logging
 import os
 import re
@@ -80,13 +95,17 @@ HOUR_FORMAT = "%Y%m%d%H"
 REDIS_KEEP_SECONDS = 2 * 24 * 3600
 
 
+# Most views come from a few hundred browsers' user agents: each one is matched
+# against BOTS once (10 µs), not on every view.
+@functools.lru_cache(maxsize=4096)
 def is_bot(user_agent: str) -> bool:
     return not user_agent.strip() or BOTS.search(user_agent) is not None
 
 
 def countable(request) -> bool:
     """True for a read to count: an anonymous reader's browser, not a bot."""
-    user_agent = request.headers.get("User-Agent", "")
+    # META rather than request.headers, which builds a dict of every header.
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
     return is_anonymous_reader(request) and not is_bot(user_agent)
 
 
@@ -101,9 +120,54 @@ def window_start(window: str, now: datetime.datetime | None = None):
     return hour - datetime.timedelta(hours=WINDOWS[window] - 1)
 
 
+SERVER, BEACON, OFF = "server", "beacon", "off"
+# A counted page view: a page, or the 304 that tells the browser to show its copy.
+COUNTED_STATUSES = (200, 304)
+
+
+def counted_by(way: str) -> bool:
+    """True when reads are counted that way (``READS_COUNTED_BY``)."""
+    return settings.READS_COUNTED_BY == way
+
+
+def mark_view(response, article_id: int) -> None:
+    """Mark response as a reader's view of the article, for ``count_view()``.
+
+    As Django's ``xframe_options_exempt`` marks a response for its middleware: an
+    attribute the page cache reads (``viewed_article()``) and stores with the page.
+    """
+    response.viewed_article_id = article_id
+
+
+def viewed_article(response) -> int | None:
+    """The id of the article response shows to a reader (``mark_view()``), if any."""
+    return getattr(response, "viewed_article_id", None)
+
+
+def count_view(request, article_id: int | None, status: int) -> None:
+    """Count a page view of the article in ``"server"`` mode: the one place that
+    decides whether a page this site serves is a read (see the module)."""
+    if (
+        article_id is not None
+        and counted_by(SERVER)
+        and request.method == "GET"
+        and status in COUNTED_STATUSES
+        and countable(request)
+    ):
+        record(article_id)
+
+
+@functools.lru_cache(maxsize=2)
+def hour_starting(hour_number: int) -> datetime.datetime:
+    """The start of the hour_number-th hour since the epoch, in UTC."""
+    return datetime.datetime.fromtimestamp(hour_number * 3600, datetime.UTC)
+
+
 def record(article_id: int, now: datetime.datetime | None = None) -> None:
     """Count one read of the article (ids of no published article are dropped)."""
-    pending.add(article_id, hour_of(now or timezone.now()))
+    # The current hour is made once per hour: every page view may count.
+    hour = hour_of(now) if now else hour_starting(int(time.time() // 3600))
+    pending.add(article_id, hour)
 
 
 def write_counts(counts: dict[tuple[int, datetime.datetime], int]) -> None:
@@ -131,7 +195,7 @@ def write_counts(counts: dict[tuple[int, datetime.datetime], int]) -> None:
 class Pending:
     """Reads this process counted and has not yet written.
 
-    A beacon adds one here (no I/O in the request); a timer writes what gathered
+    A counted read adds one here (no I/O in the request); a timer writes what gathered
     ``READS_BUFFER_SECONDS`` later in one batch, and the process writes what is left
     when it exits normally (a gunicorn worker recycled or stopped). A process that
     is killed loses its last ``READS_BUFFER_SECONDS`` of reads. ``0`` writes each
@@ -170,6 +234,14 @@ class Pending:
             timer.cancel()  # written now (a no-op when called by the timer itself)
         if counts:
             write_counts(counts)
+
+    def discard(self) -> None:
+        """Forget what gathered, unwritten (a test's clean slate)."""
+        with self.lock:
+            self.counts = collections.Counter()
+            timer, self.timer = self.timer, None
+        if timer is not None:
+            timer.cancel()
 
     def _write_in_thread(self) -> None:
         try:

@@ -301,7 +301,8 @@ def main():
         results = load(pages, url, args)
         summary.append((label, size, pages, results))
         if args.beacon:
-            # What counting reads costs (bench/beacon.py), warm: the page cache on.
+            # What counting reads costs (bench/beacon.py): by the server, by the
+            # beacon, or not at all, warm and cold.
             redis = os.environ.get("REDIS_URL", "") if label == "postgres" else ""
             subprocess.run(
                 [PYTHON, "bench/beacon.py", url, "--redis", redis]

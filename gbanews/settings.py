@@ -480,6 +480,16 @@ TASK_RETRY_BACKOFF_MAX = env_float("TASK_RETRY_BACKOFF_MAX", 3600)
 # checked for SOURCE_LINK_CHECK_INTERVAL_HOURS.
 SOURCE_LINK_CHECK_EVERY_SECONDS = env_float("SOURCE_LINK_CHECK_EVERY_SECONDS", 3600)
 # --- Read counts (articles/reads.py) -----------------------------------------
+# Who counts an article view: "server" (the page cache and the article view count
+# the pages this site serves), "beacon" (the page sends a beacon, for a CDN in
+# front that answers without this site), or "off" (nothing is counted).
+READS_COUNTED_BY_CHOICES = ("server", "beacon", "off")
+READS_COUNTED_BY = os.environ.get("READS_COUNTED_BY", "").strip().lower() or "server"
+if READS_COUNTED_BY not in READS_COUNTED_BY_CHOICES:
+    raise ImproperlyConfigured(
+        f"READS_COUNTED_BY must be one of {', '.join(READS_COUNTED_BY_CHOICES)}, "
+        f"got {READS_COUNTED_BY!r}."
+    )
 # Each process writes the reads it counted this often, in one batch; 0 writes
 # each read in its request.
 READS_BUFFER_SECONDS = max(0.0, env_float("READS_BUFFER_SECONDS", 1))

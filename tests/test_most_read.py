@@ -1,7 +1,10 @@
-"""Most read: reads counted by a same-origin beacon, kept per hour, listed cheaply."""
+"""Most read: reads counted by the server or a same-origin beacon, kept per hour,
+listed cheaply."""
 
 import datetime
 import os
+import subprocess
+import sys
 import threading
 import time
 from http import HTTPStatus
@@ -15,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import reads, shared_cache
+from articles.admin.articles import ArticleAdmin
 from articles.models import Article, ArticleReads
 from articles.tasks import flush_reads
 
@@ -26,12 +30,26 @@ pytestmark = pytest.mark.django_db
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 
 
+GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+
+
 @pytest.fixture(autouse=True)
 def _reads_written_at_once(settings):
     """Each read written to the database in its request, so that a test sees it at
-    once (the Redis tests count in Redis: ``redis_counts``)."""
+    once (the Redis tests count in Redis: ``redis_counts``).
+
+    Reads are counted by the beacon here, so that the pages these tests load count
+    nothing; the tests of counting by the server ask for ``by_server``.
+    """
     settings.READS_BUFFER_SECONDS = 0
     settings.REDIS_URL = ""
+    settings.READS_COUNTED_BY = "beacon"
+
+
+@pytest.fixture
+def by_server(settings, page_cache):
+    """Reads counted by the server (the default), the page cache on."""
+    settings.READS_COUNTED_BY = "server"
 
 
 def beacon(client, article_or_pk, user_agent=BROWSER, **extra):
@@ -168,6 +186,162 @@ def test_a_preview_is_not_counted(client, editor):
     html = client.get(draft.get_absolute_url()).content.decode()
     assert "data-read-url" not in html
     assert "read_beacon.js" not in html
+
+
+# --- Counted by the server ----------------------------------------------------
+
+
+def view(client, url, user_agent=BROWSER, **extra):
+    return client.get(url, HTTP_USER_AGENT=user_agent, **extra)
+
+
+def test_server_counts_article_pages_rendered_or_cached(client, by_server, article):
+    url = article.get_absolute_url()
+    assert view(client, url)["X-Page-Cache"] == "miss"
+    assert counts() == {article.pk: 1}
+    cached = view(client, url)
+    assert cached["X-Page-Cache"] == "hit"
+    assert counts() == {article.pk: 2}
+    # A conditional request is a view of the page the browser holds.
+    again = view(client, url, HTTP_IF_NONE_MATCH=cached["ETag"])
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+    assert counts() == {article.pk: 3}
+    # Other pages count nothing.
+    for other in ("/", "/category/innovation/", "/most-read/"):
+        assert view(client, other).status_code == HTTPStatus.OK
+    assert counts() == {article.pk: 3}
+
+
+def test_server_counts_rendered_pages_with_the_page_cache_off(
+    client, settings, by_server, article
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    for _ in range(2):
+        assert "X-Page-Cache" not in view(client, article.get_absolute_url())
+    assert counts() == {article.pk: 2}
+
+
+@pytest.mark.parametrize(
+    "kind", ["bot", "no user agent", "staff", "HEAD", "not found", "wrong date"]
+)
+def test_server_does_not_count(client, by_server, editor, article, kind):
+    url = article.get_absolute_url()
+    # Cached by a bot's visit, which counts nothing: each request below is answered
+    # from the cache where it can be, and otherwise rendered.
+    assert view(client, url, GOOGLEBOT)["X-Page-Cache"] == "miss"
+    assert counts() == {}
+    if kind == "staff":
+        client.force_login(editor)
+    for _ in range(2):
+        if kind == "bot":
+            response = view(client, url, GOOGLEBOT)
+        elif kind == "no user agent":
+            response = view(client, url, "")
+        elif kind == "staff":
+            response = view(client, url)
+        elif kind == "HEAD":
+            response = client.head(url, HTTP_USER_AGENT=BROWSER)
+        elif kind == "not found":
+            response = view(client, url.replace(article.slug, "no-such-story"))
+        else:
+            # The article's address with another day: a 301 to the right one.
+            month, day, slug = url.rstrip("/").rsplit("/", 2)
+            other_day = "27" if day == "28" else "28"
+            response = view(client, f"{month}/{other_day}/{slug}/")
+        expected = {"not found": 404, "wrong date": 301}.get(kind, 200)
+        assert response.status_code == expected
+    assert counts() == {}
+
+
+def test_server_mode_page_loads_no_beacon_and_the_beacon_counts_nothing(
+    client, by_server, article
+):
+    html = view(client, article.get_absolute_url()).content.decode()
+    assert "read_beacon.js" not in html
+    assert "data-read-url" not in html
+    ArticleReads.objects.all().delete()
+    # A page still held with the script (by a browser or a CDN) counts once.
+    assert beacon(client, article).status_code == HTTPStatus.NO_CONTENT
+    assert counts() == {}
+
+
+def test_beacon_mode_counts_the_beacon_and_not_the_page(client, page_cache, article):
+    url = article.get_absolute_url()
+    assert view(client, url)["X-Page-Cache"] == "miss"
+    assert view(client, url)["X-Page-Cache"] == "hit"
+    assert "read_beacon.js" in view(client, url).content.decode()
+    assert counts() == {}
+    beacon(client, article)
+    assert counts() == {article.pk: 1}
+
+
+def test_a_page_cached_for_one_way_of_counting_is_not_served_for_another(
+    client, settings, page_cache, article
+):
+    url = article.get_absolute_url()
+    assert view(client, url)["X-Page-Cache"] == "miss"
+    assert "read_beacon.js" in view(client, url).content.decode()
+    settings.READS_COUNTED_BY = "server"
+    response = view(client, url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "read_beacon.js" not in response.content.decode()
+    assert counts() == {article.pk: 1}
+
+
+def test_nothing_is_counted_when_off(client, settings, page_cache, article):
+    settings.READS_COUNTED_BY = "off"
+    url = article.get_absolute_url()
+    for _ in range(2):
+        assert "read_beacon.js" not in view(client, url).content.decode()
+    beacon(client, article)
+    assert counts() == {}
+
+
+@pytest.mark.parametrize("way", ["server", "off"])
+def test_a_counted_cache_hit_runs_no_query_more(
+    client, settings, page_cache, article, django_assert_num_queries, way
+):
+    settings.READS_COUNTED_BY = way
+    settings.READS_BUFFER_SECONDS = 60
+    url = article.get_absolute_url()
+    assert view(client, url)["X-Page-Cache"] == "miss"
+    # The one indexed read of every page cache hit (``latest``), counting or not.
+    with django_assert_num_queries(1):
+        assert view(client, url)["X-Page-Cache"] == "hit"
+    assert counts() == {}
+    reads.pending.write()  # as the timer does after READS_BUFFER_SECONDS
+    assert counts() == ({article.pk: 2} if way == "server" else {})
+
+
+@pytest.mark.parametrize(
+    "value, counted_by", [("", "server"), ("Beacon", "beacon"), (" off ", "off")]
+)
+def test_the_way_of_counting_is_read_from_the_environment(value, counted_by):
+    assert settings_in({"READS_COUNTED_BY": value}) == counted_by
+
+
+def test_an_unknown_way_of_counting_is_refused_at_start():
+    with pytest.raises(RuntimeError) as refused:
+        settings_in({"READS_COUNTED_BY": "cdn"})
+    assert "django.core.exceptions.ImproperlyConfigured: " in str(refused.value)
+    assert "READS_COUNTED_BY must be one of server, beacon, off, got 'cdn'" in str(
+        refused.value
+    )
+
+
+def settings_in(variables: dict) -> str:
+    """READS_COUNTED_BY as gbanews/settings.py reads it from the environment."""
+    code = "import gbanews.settings as s; print(s.READS_COUNTED_BY)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "DJANGO_DEBUG": "1", **variables},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if result.returncode:
+        raise RuntimeError(result.stderr)
+    return result.stdout.strip()
 
 
 # --- Hourly rows and the lists ----------------------------------------------
@@ -319,9 +493,12 @@ def test_a_list_is_one_aggregate_query(category, django_assert_num_queries):
 
 
 def test_admin_list_shows_reads_without_a_query_per_article(admin_client, category):
+    # The changelist orders by a column's place in list_display, counted from 1.
+    by_reads_today = ArticleAdmin.list_display.index("reads_today") + 1
+
     def changelist():
         with CaptureQueriesContext(connection) as captured:
-            response = admin_client.get("/admin/articles/article/?o=6")
+            response = admin_client.get(f"/admin/articles/article/?o={by_reads_today}")
         assert response.status_code == HTTPStatus.OK
         return response, len(captured)
 
@@ -338,7 +515,6 @@ def test_admin_list_shows_reads_without_a_query_per_article(admin_client, catego
         read(ArticleFactory(categories=[category]), n)
     response, many = changelist()
     assert many == one
-    # ?o=6 orders by the reads of the last 24 hours.
     firsts = [a.reads_today for a in response.context_data["cl"].result_list]
     assert firsts == sorted(firsts)
 

@@ -122,9 +122,12 @@ class ArticleDetailView(DetailView):
         )
         written = self.object
         self.object, conversion_note = self.in_reader_script(self.object)
+        is_preview = not self.object.is_published()
         context = self.get_context_data(
             object=self.object,
-            is_preview=not self.object.is_published(),
+            is_preview=is_preview,
+            # The page sends the read beacon only when reads are counted by it.
+            read_beacon=not is_preview and reads.counted_by(reads.BEACON),
             canonical_url=absolute_url(canonical),
             page_title=self.object.title,
             meta_description=excerpt(self.object.lead),
@@ -148,8 +151,11 @@ class ArticleDetailView(DetailView):
             others,
         )
         response = self.render_to_response(context)
-        if context["is_preview"]:
+        if is_preview:
             add_never_cache_headers(response)
+        else:
+            # Counted by the page cache middleware, rendered or cached (reads.py).
+            reads.mark_view(response, self.object.pk)
         return response
 
     def redirect_old_slug(self):

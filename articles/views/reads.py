@@ -23,8 +23,15 @@ logger = logging.getLogger(__name__)
 @csrf_exempt
 @require_POST
 def count_read(request, pk: int):
-    """Count a read of article pk; always 204 with no body and no cookie."""
-    if pk <= reads.MAX_ID and reads.countable(request):
+    """Count a read of article pk; always 204 with no body and no cookie.
+
+    Only when reads are counted by the beacon (``READS_COUNTED_BY = "beacon"``).
+    """
+    if (
+        reads.counted_by(reads.BEACON)
+        and pk <= reads.MAX_ID
+        and reads.countable(request)
+    ):
         try:
             reads.record(pk)
         except DATABASE_DOWN:
