@@ -11,6 +11,8 @@ def article_form_data(client, article):
         name: value
         for name, value in form.initial.items()
         if name not in ("categories", "tags", "image", "author", "published_at")
+        and value
+        is not None  # an empty choice (no original to translate) is sent as ""
     }
     data.update(
         {
