@@ -26,6 +26,7 @@ Connected in ``ArticlesConfig.ready()``. Which stamp a change bumps (see
 ``articles.signals.content_changed`` with the article ids.
 """
 
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import (
     m2m_changed,
@@ -72,9 +73,14 @@ ENTRIES = {
 }
 
 
+@transaction.atomic
 def articles_changed(article_ids, kinds=tuple(ENTRIES), home=False) -> None:
     """Rebuild these articles' archive entries (all when None), then bump the stamps
-    of the articles and of the archives whose entries changed."""
+    of the articles and of the archives whose entries changed.
+
+    In one transaction: a rebuild deletes an article's entries before it inserts
+    them again, and a reader must never see the archive without the article.
+    """
     if article_ids is not None:
         article_ids = list(article_ids)
     keys = {ARTICLES, HOME} if home else {ARTICLES}

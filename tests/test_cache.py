@@ -5,11 +5,11 @@ import time
 from http import HTTPStatus
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from articles import shared_cache
-from articles.models import Article, SourceLink, Stamp
+from articles.models import Article, CategoryEntry, SourceLink, Stamp
 from articles.models.stamps import LATEST, cache_key
 from articles.signals import content_changed
 
@@ -390,3 +390,27 @@ def test_versions_read_inside_a_transaction_are_not_held(settings, category):
         assert shared_cache.get(cache_key(key), shared_only=True) is None
     Stamp.objects.versions([key])
     assert shared_cache.get(cache_key(key), shared_only=True) is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_is_never_seen_without_an_article_being_rebuilt(category):
+    """content_changed sent outside a transaction (a task's) rebuilds an article's
+    entries, which deletes them before inserting them again: in one transaction, so
+    that no reader sees the archive without the article in between."""
+    article = ArticleFactory(categories=[category])
+    events = []
+
+    def watch(execute, sql, params, many, context):
+        if "articles_categoryentry" in sql:
+            statement = sql.split(None, 1)[0].upper()
+            if statement == "DELETE":
+                transaction.on_commit(lambda: events.append("commit"))
+            if statement in ("DELETE", "INSERT"):
+                events.append(statement)
+        return execute(sql, params, many, context)
+
+    assert not connection.in_atomic_block
+    with connection.execute_wrapper(watch):
+        content_changed.send(sender=Article, articles=[article.pk])
+    assert events == ["DELETE", "INSERT", "commit"]
+    assert CategoryEntry.objects.filter(article=article).count() == 1
