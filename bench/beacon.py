@@ -30,16 +30,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import ROOT, site_env, start_gunicorn, wrk
+from run import shell, site_env, start_gunicorn, wrk
 
-PYTHON = sys.executable
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 WAYS = ("off", "server", "beacon")
 
@@ -73,17 +71,6 @@ from django.db.models import Sum
 from articles.models import ArticleReads
 print("READS", ArticleReads.objects.filter(article=%d).aggregate(n=Sum("count"))["n"] or 0)
 """
-
-
-def shell(env, code) -> str:
-    return subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
 
 
 def article_reads(env, pk) -> int:

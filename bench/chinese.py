@@ -23,15 +23,13 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import ROOT, site_env, start_gunicorn, wrk
+from run import shell, site_env, start_gunicorn, wrk
 
-PYTHON = sys.executable
 SLUG = "bench-simplified-conversion"
 
 SETUP = f"""
@@ -63,14 +61,7 @@ print("PATH" + json.dumps(article.get_absolute_url()))
 
 
 def article_path(env) -> str:
-    out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", SETUP],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    out = shell(env, SETUP)
     return json.loads(out.split("PATH", 1)[1])
 
 

@@ -100,6 +100,18 @@ with connection.cursor() as c:
 """
 
 
+def shell(env, code) -> str:
+    """What `manage.py shell -c code` prints, on env's site."""
+    return subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 def measure(url, extra):
     env = site_env(url, 0)
     env["DJANGO_DEBUG"] = "1"  # records SQL timings; gunicorn runs with debug off
