@@ -185,7 +185,9 @@ def test_editor_writes_previews_shares_and_publishes(
     with page.context.expect_page() as opened:
         page.click("a.previewlink")
     preview = editor.watch(opened.value)
-    preview.page.reload()
+    # The tab may still be on its way (the link redirects): wait, never reload it.
+    preview.page.wait_for_load_state()
+    preview.page.wait_for_selector("h1")
     assert preview.page.inner_text("h1") == "Star Ferry goes electric"
     assert "Preview — not published" in preview.page.text_content(".preview-banner")
     inline_img = preview.page.locator(".entry-body picture img")
