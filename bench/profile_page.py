@@ -17,19 +17,15 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import ROOT, site_env
+
 sys.path.insert(0, str(ROOT))
+# The production settings bench/run.py gives gunicorn (page cache off unless set).
+for name, value in site_env(os.environ.get("DATABASE_URL", ""), 0).items():
+    os.environ.setdefault(name, value)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gbanews.settings")
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault(
-    "DJANGO_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
-)
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_CONN_MAX_AGE", "60")
-# Hashed static names, as bench/run.py collects them.
-os.environ.setdefault("DJANGO_STATIC_ROOT", str(ROOT / "bench" / "data" / "static"))
-os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
 
 from django.core.wsgi import get_wsgi_application
 

@@ -312,25 +312,18 @@ def main():
         pages = measure(url, OPTIONAL_PAGES)
         results = load(pages, url, args)
         summary.append((label, size, pages, results))
-        if args.beacon:
-            # What counting reads costs (bench/beacon.py): by the server, by the
-            # beacon, or not at all, warm and cold.
-            redis = os.environ.get("REDIS_URL", "") if label == "postgres" else ""
-            subprocess.run(
-                [PYTHON, "bench/beacon.py", url, "--redis", redis]
-                + ["--rounds", str(args.rounds), "--port", str(args.port)],
-                cwd=ROOT,
-                check=True,
-            )
-        if args.chinese:
-            # A converted Chinese article page against the same page unconverted.
-            redis = os.environ.get("REDIS_URL", "") if label == "postgres" else ""
-            subprocess.run(
-                [PYTHON, "bench/chinese.py", url, "--redis", redis]
-                + ["--rounds", str(args.rounds), "--port", str(args.port)],
-                cwd=ROOT,
-                check=True,
-            )
+        # What counting reads costs (bench/beacon.py: by the server, by the beacon, or
+        # not at all), and a converted Chinese article page against the same page
+        # unconverted (bench/chinese.py); both warm and cold.
+        redis = os.environ.get("REDIS_URL", "") if label == "postgres" else ""
+        for wanted, script in ((args.beacon, "beacon"), (args.chinese, "chinese")):
+            if wanted:
+                subprocess.run(
+                    [PYTHON, f"bench/{script}.py", url, "--redis", redis]
+                    + ["--rounds", str(args.rounds), "--port", str(args.port)],
+                    cwd=ROOT,
+                    check=True,
+                )
     print(
         "\n| db | records | page | queries | SQL ms | render ms | HTML bytes | cold req/s | cold p50 / p99 ms | warm req/s | warm p50 / p99 ms |"
     )
