@@ -59,25 +59,32 @@ def rebuild_search_index() -> int:
 # while the article still shows that image. Retried on storage errors.
 @shared_task(bind=True, name=MAKE_RENDITIONS, acks_late=True, max_retries=5)
 def make_renditions(self, article_id: int, image_name: str) -> str:
-    try:
-        return article_renditions_make(article_id=article_id, name=image_name)
-    except RenditionsNotMade as exc:
-        if not exc.retry:
-            logger.error("No renditions for article %s: %s", article_id, exc)
-            return "failed"
-        raise retry_later(self, exc) from exc
+    return _renditions(
+        self,
+        f"article {article_id}",
+        lambda: article_renditions_make(article_id=article_id, name=image_name),
+    )
 
 
 # As make_renditions, for an image of the media library.
 @shared_task(bind=True, name=MAKE_MEDIA_RENDITIONS, acks_late=True, max_retries=5)
 def make_media_renditions(self, media_id: int, image_name: str) -> str:
+    return _renditions(
+        self,
+        f"library image {media_id}",
+        lambda: media_renditions_make(media_id=media_id, name=image_name),
+    )
+
+
+def _renditions(task, what: str, make) -> str:
+    """Run make; an original that will never do is logged, a storage error retried."""
     try:
-        return media_renditions_make(media_id=media_id, name=image_name)
+        return make()
     except RenditionsNotMade as exc:
         if not exc.retry:
-            logger.error("No renditions for library image %s: %s", media_id, exc)
+            logger.error("No renditions for %s: %s", what, exc)
             return "failed"
-        raise retry_later(self, exc) from exc
+        raise retry_later(task, exc) from exc
 
 
 class MediaNotDeleted(Exception):

@@ -26,7 +26,7 @@ from .factories import (
     image_upload,
 )
 from .test_admin import article_form
-from .test_images import unwritable
+from .test_images import SVG, truncated_jpeg, unwritable
 
 pytestmark = pytest.mark.django_db
 
@@ -165,19 +165,13 @@ def test_upload_without_alt_text_is_refused_and_nothing_is_stored(
     assert stored_files(settings) == []
 
 
-SVG = (
-    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
-    b"<script>alert(1)</script></svg>"
-)
-
-
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
         ("notes.jpg", b"Just some text, not a photo.\n" * 20, "not an image"),
         ("logo.png", SVG, "SVG images are not accepted"),
         ("anim.bmp", image_bytes(20, 20, "BMP"), "BMP images are not accepted"),
-        ("cut.jpg", image_bytes(400, 300)[:900], "truncated or damaged"),
+        ("cut.jpg", truncated_jpeg(), "truncated or damaged"),
     ],
 )
 def test_hostile_or_broken_upload_gets_a_clear_error(
