@@ -15,7 +15,8 @@ changed anywhere and the page's own stamps need no reading.
 Scheduled articles appear without a write, so everything cached also ends at the next
 scheduled publication time. Content that changes with time rather than with writes
 (the "most read" lists, ``articles/reads.py``) names when it ends with
-``expire_by()``, and the response and what was cached for it end then too.
+``expire_by()``, and the response ends then too (values name their period in their
+key instead).
 """
 
 import datetime
@@ -111,13 +112,16 @@ class Freshness:
 
     def expire_by(self, moment: float) -> None:
         """The response shows content that is current only until moment (epoch
-        seconds): the page, and values cached after this call, end by then."""
+        seconds): the page ends by then. Values cached for it are not cut: one that
+        is time-limited names its period in its key."""
         self.until = moment if self.until is None else min(self.until, moment)
 
-    def seconds_left(self, limit: int) -> int:
+    def seconds_left(self, limit: int, *, page: bool = True) -> int:
         """limit, cut to the whole seconds before the next scheduled article appears
-        and before time-limited content shown ends (``expire_by()``)."""
-        ends = [moment for moment in (self.next_due, self.until) if moment is not None]
+        and, for the page, before time-limited content it shows ends
+        (``expire_by()``)."""
+        ends = [self.next_due, self.until if page else None]
+        ends = [moment for moment in ends if moment is not None]
         if not ends:
             return limit
         return max(0, min(limit, int(min(ends) - time.time())))
@@ -129,7 +133,7 @@ class Freshness:
         value = shared_cache.get(key)
         if value is None:
             value = compute()
-            lifetime = self.seconds_left(seconds)
+            lifetime = self.seconds_left(seconds, page=False)
             if value is not None and lifetime > 0:
                 shared_cache.set(key, value, lifetime)
         return value
