@@ -64,9 +64,10 @@ import time
 from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django_redis import get_redis_connection
 
-from . import shared_cache
+from . import chinese, shared_cache
 from .dispatch import FLUSH_READS, enqueue
 from .freshness import Freshness, article_key, is_anonymous_reader
 from .models import Article, ArticleReads
@@ -78,7 +79,8 @@ WEEK = "week"
 # Hours each list covers, the current one included.
 WINDOWS = {TODAY: 24, WEEK: 7 * 24}
 # What a link in a list shows.
-LINK_FIELDS = ["title", "slug", "published_at", "created_at"]
+# How many "most read today" a page shows beside its own content.
+SIDEBAR_ITEMS = 5
 # User agents not counted: crawlers, link previews, monitors, headless browsers and
 # HTTP libraries. Browsers' strings contain none of these words.
 BOTS = re.compile(
@@ -337,8 +339,14 @@ def most_read(freshness: Freshness, window: str) -> list[Article]:
         lambda: published.most_read_ids(since, settings.MOST_READ_ITEMS),
         seconds=period,
     )
-    return freshness.cached(
+    articles = freshness.cached(
         f"most-read-links:{ids}",
         [article_key(pk) for pk in ids],
-        lambda: published.only(*LINK_FIELDS).in_order(ids),
+        lambda: published.for_links().in_order(ids),
     )
+    return [chinese.with_title(article, get_language()) for article in articles]
+
+
+def sidebar(freshness: Freshness) -> list[Article]:
+    """Today's most read, as few as a page shows beside its own content."""
+    return most_read(freshness, TODAY)[:SIDEBAR_ITEMS]

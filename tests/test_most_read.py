@@ -22,7 +22,7 @@ from articles.admin.articles import ArticleAdmin
 from articles.models import Article, ArticleReads
 from articles.tasks import flush_reads
 
-from .factories import ArticleFactory, DraftFactory
+from .factories import ArticleFactory, ChineseFactory, DraftFactory
 from .servers import manage, shared_database, shell_json, site_env
 
 pytestmark = pytest.mark.django_db
@@ -381,6 +381,17 @@ def test_concurrent_writers_lose_no_read(article):
     for thread in threads:
         thread.join()
     assert counts() == {article.pk: 40}
+
+
+def test_list_titles_are_in_the_readers_script(client, category):
+    story = ArticleFactory(
+        title="深圳发布信息技术新政策", language=ChineseFactory(), categories=[category]
+    )
+    read(story, 2)
+    reads.pending.write()
+    traditional = client.get("/zh-hant/most-read/").content.decode()
+    assert "深圳發佈資訊科技新政策" in traditional
+    assert "深圳发布信息技术新政策" in client.get("/most-read/").content.decode()
 
 
 def test_lists_order_today_and_this_week(client, category):

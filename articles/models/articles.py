@@ -111,6 +111,18 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def for_links(self) -> "ArticleQuerySet":
+        """Load what a link to an article shows: its title (in the reader's script,
+        so also what converting it needs) and its URL."""
+        return self.select_related("language").only(
+            "title",
+            "slug",
+            "published_at",
+            "created_at",
+            "conversion_fixes",
+            "language__code",
+        )
+
     def for_headlines(self) -> "ArticleQuerySet":
         """Load what a compact headline shows: title, date, categories, image."""
         return (

@@ -33,7 +33,6 @@ from ..urls_absolute import absolute_url, archive_url
 
 _PAGE_SUFFIX = re.compile(r"page/\d+/$")
 # Most read articles shown on the home page and beside an article.
-SIDEBAR_ITEMS = 5
 
 
 def local_day_start(year: int, month: int = 1, day: int = 1) -> datetime.datetime:
@@ -216,10 +215,9 @@ class FrontPageView(TemplateView):
         freshness = Freshness.of(self.request)
         page = front_page(freshness, get_language())
         next_page = reverse("articles:index-page", kwargs={"page": 2})
-        most_read = reads.most_read(freshness, reads.TODAY)[:SIDEBAR_ITEMS]
         return super().get_context_data(
             front=page,
-            most_read=most_read,
+            most_read=reads.sidebar(freshness),
             canonical_url=absolute_url("/"),
             next_url=absolute_url(next_page) if page.more else None,
             next_page=next_page if page.more else None,

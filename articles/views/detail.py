@@ -10,18 +10,9 @@ from ..freshness import Freshness, article_key, is_anonymous_reader, list_key
 from ..models import Article, ArticleRedirect
 from ..text import excerpt
 from ..urls_absolute import absolute_url
-from .archives import SIDEBAR_ITEMS, local_day_start
+from .archives import local_day_start
 
 RELATED_ARTICLES = 5
-# What a link to a related article shows (its title in the reader's script).
-RELATED_FIELDS = [
-    "title",
-    "slug",
-    "published_at",
-    "created_at",
-    "conversion_fixes",
-    "language__code",
-]
 
 
 class ArticleDetailView(DetailView):
@@ -70,9 +61,7 @@ class ArticleDetailView(DetailView):
         return self.freshness.cached(
             f"related-links:{ids}",
             [article_key(pk) for pk in ids],
-            lambda: (
-                published.select_related("language").only(*RELATED_FIELDS).in_order(ids)
-            ),
+            lambda: published.for_links().in_order(ids),
         )
 
     def story_versions(self) -> list[Article]:
@@ -141,7 +130,7 @@ class ArticleDetailView(DetailView):
                 chinese.with_title(related, get_language())
                 for related in self.related_articles()
             ],
-            most_read=reads.most_read(self.freshness, reads.TODAY)[:SIDEBAR_ITEMS],
+            most_read=reads.sidebar(self.freshness),
         )
         image_url = absolute_url(self.object.image.url) if self.object.image else ""
         context["og_image"] = image_url
