@@ -525,9 +525,8 @@ def test_a_published_post_whose_slug_is_taken_is_skipped(tmp_path, chinese):
 
 
 def test_imported_articles_show_on_cached_pages_and_in_search(
-    client, settings, tmp_path, chinese
+    client, page_cache, tmp_path, chinese
 ):
-    settings.PAGE_CACHE_SECONDS = 300
     innovation = Category.objects.create(name="Innovation", slug="innovation")
     ArticleFactory(title="Older story", categories=[innovation], tags=["Shenzhen"])
     pages = ("/", "/category/innovation/", "/tag/shenzhen/")
@@ -674,10 +673,11 @@ def test_many_posts_import_in_bulk_with_progress(tmp_path, chinese):
     assert "checked 500/600 posts" in out and "written 600/600 posts" in out
     assert Article.objects.published().count() == 600
     assert SourceLink.objects.pending().count() == 150
-    # Bulk writes: about 470 queries on SQLite, most of them the trusted-source
-    # rule's look-ups (two per new link); PostgreSQL's search index adds one
-    # UPDATE per article (991 in all).
-    assert len(queries) < 2 * len(posts), len(queries)
+    # Bulk writes: 285 queries on SQLite (half of them the look-up of each new
+    # link's source by its domain); PostgreSQL's search index adds one UPDATE per
+    # article (852 in all). One more query per post fails either bound.
+    per_post = 1 if connection.vendor == "postgresql" else 0
+    assert len(queries) < (per_post + 1) * len(posts), len(queries)
     assert seconds < 60
     start = timezone.now()
     again = run_import(tmp_path, posts)

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..attribution import Attribution, parse_attribution
+from ..attribution import parse_attribution
 
 SEED_FILE = Path(__file__).with_name("innovation-archive.txt")
 
@@ -20,11 +20,6 @@ class SeedPost:
     def continues(self) -> bool:
         """True when the old site said "Continue reading" (the full story is ours)."""
         return self.ending.startswith("Continue reading")
-
-    @property
-    def attribution(self) -> Attribution | None:
-        """The source credited by a "Read more" ending (its name may follow it)."""
-        return parse_attribution(f"{self.ending} {self.source_name}")
 
 
 def parse_seed(text: str) -> list[SeedPost]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from ..archiver import ArchiveFailed, request_archive
 from ..dispatch import ARCHIVE_SOURCE_LINK, enqueue
-from ..models import AuditEntry, DeniedDomain, SourceLink, SourceLinkDecision
+from ..models import AuditEntry, DeniedDomain, Source, SourceLink, SourceLinkDecision
 from ..signals import content_changed
 from ..urls_hygiene import host_matches, normalise_url
 from .audit import audit_records
@@ -130,19 +130,19 @@ def source_link_save(*, link: SourceLink, actor) -> SourceLink:
 
 
 @transaction.atomic
-def source_links_submit(
-    *, links: list[SourceLink], announce: bool = True
-) -> list[SourceLink]:
+def source_links_submit(*, links: list[SourceLink]) -> list[SourceLink]:
     """Submit many new links at once (an import), as ``source_link_save`` does
     one: stored pending, then judged by the trusted-source rule. One INSERT and
-    one ``content_changed`` for all of them, instead of a save and its signals
-    per link; ``announce=False`` leaves sending it, with the links' articles, to
-    a caller that sends one for its own writes anyway."""
+    no signal: the caller sends ``content_changed`` for the links' articles with
+    its own writes. Only links of a trusted source are judged (two queries each)."""
     for link in links:
         link.url = normalise_url(link.url)
         link.start_submission()
     created = SourceLink.objects.bulk_create(links)
-    vouched = [link for link in created if link.is_vouched_for()]
+    trusted = set(Source.objects.filter(is_trusted=True).values_list("pk", flat=True))
+    vouched = [
+        link for link in created if link.source_id in trusted and link.is_vouched_for()
+    ]
     if vouched:
         _decide(
             links=vouched,
@@ -151,9 +151,6 @@ def source_links_submit(
             by_rule=True,
             actor_name=_("trusted-source rule"),
         )
-    if created and announce:
-        articles = sorted({link.article_id for link in created})
-        content_changed.send(sender=SourceLink, articles=articles)
     return created
 
 

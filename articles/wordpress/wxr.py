@@ -17,13 +17,14 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from ..models.articles import BODY_MAX_CHARS
+
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 _WP = re.compile(r"^\{http://wordpress\.org/export/1\.[0-2]/\}(?P<name>.+)$")
 _EXCERPT = re.compile(r"^\{http://wordpress\.org/export/1\.[0-2]/excerpt/\}encoded$")
 
 # Longest text accepted per field, in characters; longer is an error.
-BODY_MAX_CHARS = 300_000
 FIELD_LIMITS = {
     "title": 300,
     "content": BODY_MAX_CHARS,

@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.utils.html import strip_tags
 
 from ... import images
+from ...chinese import script_of
 from ...linkcheck import FetchFailed, FetchRefused, HostThrottle, fetch
 from ...models import (
     Article,
@@ -27,7 +28,7 @@ from ...models import (
 )
 from ...sanitize import MarkupTooComplex, clean_html
 from ...text import excerpt, make_slug
-from ...urls_hygiene import normalise_url
+from ...urls_hygiene import normalise_url, url_host
 from ...wordpress.body import convert_body
 from ...wordpress.wxr import WxrError, WxrExport, WxrItem
 from ..link_checks import check_policy
@@ -144,17 +145,10 @@ class ImageSource:
 def language_code(wordpress_language: str) -> str:
     """gbanews's code for a WordPress site language ("zh-CN" -> "zh-hans")."""
     code = wordpress_language.strip().lower().replace("_", "-")
-    if code.startswith("zh"):
-        traditional = any(k in code for k in ("tw", "hk", "mo", "hant"))
-        return "zh-hant" if traditional else "zh-hans"
+    script = script_of(code)
+    if script:
+        return f"zh-{script}"
     return code.split("-")[0] or settings.LANGUAGE_CODE
-
-
-def _host(url: str) -> str:
-    try:
-        return urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
 
 
 def _plain(text: str) -> str:
@@ -240,7 +234,7 @@ def _prepare_post(item, export, attachments, source, report) -> PreparedPost | N
             (item.label(), "private in WordPress: imported as a draft")
         )
     try:
-        converted = convert_body(item.content, _host(export.site_url))
+        converted = convert_body(item.content, url_host(export.site_url))
         body = clean_html(converted.html)
     except MarkupTooComplex as error:
         raise WxrError(f"{item.label()}: the body is refused: {error}") from None

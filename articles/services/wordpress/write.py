@@ -204,7 +204,7 @@ def _write_batch(posts, context, report) -> None:
         if (article.pk, found.url) not in known
     ]
     # New attribution URLs join the moderation queue; known ones keep their state.
-    submitted = source_links_submit(links=links, announce=False)
+    submitted = source_links_submit(links=links)
     report.links += len(submitted)
     # One signal for the batch: archive entries, search index, stamps.
     touched = {article.pk for article in new + changed}
