@@ -3,6 +3,7 @@ import json
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.views.main import ChangeList
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,22 @@ from .links import SourceLinkInline
 from .mixins import ImageNotStoredMixin
 from .notes import ArticleNotesMixin
 from .translations import TranslationsAdminMixin
+
+
+class ArticleChangeList(ChangeList):
+    """The article list, whose rows alone show categories and reads: each
+    article's reads over the windows of the "most read" lists (sortable, so
+    annotated before the list's ordering), not on every admin page of articles."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        now = timezone.now()
+        since = {f"reads_{w}": reads.window_start(w, now) for w in reads.WINDOWS}
+        root = self.root_queryset
+        self.root_queryset = root.prefetch_related("categories").with_reads(**since)
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        finally:
+            self.root_queryset = root
 
 
 @admin.register(Article)
@@ -98,12 +115,8 @@ class ArticleAdmin(
         css = {"all": ["css/article_form.css"]}
         js = ["js/article_form.js"]
 
-    def get_queryset(self, request):
-        """With each article's reads over the windows of the "most read" lists."""
-        now = timezone.now()
-        since = {f"reads_{w}": reads.window_start(w, now) for w in reads.WINDOWS}
-        articles = super().get_queryset(request).prefetch_related("categories")
-        return articles.with_reads(**since)
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     @admin.display(description=_("reads, 24 h"), ordering="reads_today")
     def reads_today(self, obj):

@@ -15,13 +15,8 @@ from .workflow import default_expiry
 
 
 def may_share(user, article) -> bool:
-    """Whether user may make a preview link for article (saved, unpublished)."""
-    return (
-        article.pk is not None
-        and user.has_perm("articles.add_previewlink")
-        and not article.is_trashed
-        and not article.is_published()
-    )
+    """Whether user may make a preview link for article (not yet published)."""
+    return user.has_perm("articles.add_previewlink") and not article.is_published()
 
 
 class DeskMixin:
@@ -38,18 +33,20 @@ class DeskMixin:
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        article = self.get_object(request, unquote(object_id))
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        """The change form's buttons, from the article the form shows."""
         desk = {}
-        if article is not None and not article.is_trashed:
-            desk["preview_url"] = article.get_absolute_url()
-            editable = self.has_change_permission(request, article)
-            if editable and may_share(request.user, article):
+        if obj is not None and obj.pk is not None and not obj.is_trashed:
+            desk["preview_url"] = obj.get_absolute_url()
+            editable = self.has_change_permission(request, obj)
+            if editable and may_share(request.user, obj):
                 desk["share_url"] = reverse(
-                    "admin:articles_article_share_preview", args=[article.pk]
+                    "admin:articles_article_share_preview", args=[obj.pk]
                 )
-        extra_context = {**(extra_context or {}), "desk": desk}
-        return super().change_view(request, object_id, form_url, extra_context)
+        context["desk"] = desk
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def share_preview_view(self, request, object_id):
         """Create a preview link for the article; answer with its address.
