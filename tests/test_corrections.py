@@ -456,6 +456,7 @@ class TestCachedPages:
         urls = [article.get_absolute_url(), "/corrections/", "/corrections/feed/atom/"]
         for url in urls:
             reader.get(url)
+            assert reader.get(url).headers["X-Page-Cache"] == "hit", url
         editor_client.post(change_url(note), {"reason": "Misread the filing."})
         for url in urls:
             response = reader.get(url)
@@ -484,9 +485,12 @@ class TestCachedPages:
     def test_a_retitled_article_shows_in_the_log(self, page_cache, client, article):
         ArticleNoteFactory(article=article)
         client.get("/corrections/")
+        assert client.get("/corrections/").headers["X-Page-Cache"] == "hit"
         article.title = "A clearer headline"
         article.save()
-        assert "A clearer headline" in client.get("/corrections/").content.decode()
+        response = client.get("/corrections/")
+        assert response.headers["X-Page-Cache"] == "miss"
+        assert "A clearer headline" in response.content.decode()
 
     def test_an_update_elsewhere_leaves_the_log_cached(
         self, page_cache, client, article

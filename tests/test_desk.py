@@ -103,9 +103,8 @@ def test_image_without_caption_has_no_figcaption(client, article):
 
 
 def test_caption_edit_shows_on_the_next_request_of_the_cached_page(
-    client, editor, settings
+    client, editor, page_cache
 ):
-    settings.PAGE_CACHE_SECONDS = 300
     client.force_login(editor)
     client.post(
         ADD_URL,
@@ -117,12 +116,14 @@ def test_caption_edit_shows_on_the_next_request_of_the_cached_page(
     )
     article = Article.objects.get()
     client.logout()
-    assert "Before" in client.get(article.get_absolute_url()).content.decode()
-    client.force_login(editor)
+    url = article.get_absolute_url()
+    assert "Before" in client.get(url).content.decode()
+    assert client.get(url).headers["X-Page-Cache"] == "hit"
     article.image_caption = "After the edit"
     article.save()
-    client.logout()
-    assert "After the edit" in client.get(article.get_absolute_url()).content.decode()
+    response = client.get(url)
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert "After the edit" in response.content.decode()
 
 
 # ---- The media library: uploads from the body editor ----
@@ -311,9 +312,10 @@ def test_body_image_inserted_by_the_editor_survives_the_sanitiser(client, editor
     assert '<figcaption class="figure-caption">' in article.body
 
 
-def test_body_image_gets_srcset_once_its_renditions_are_made(client, editor, settings):
+def test_body_image_gets_srcset_once_its_renditions_are_made(
+    client, editor, settings, page_cache
+):
     """The page is cached before the renditions; making them retires it."""
-    settings.PAGE_CACHE_SECONDS = 300
     settings.IMAGE_RENDITION_WIDTHS = [320, 640]
     client.force_login(editor)
     upload_to_library(client)

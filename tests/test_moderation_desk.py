@@ -205,17 +205,6 @@ def test_confirming_approves_the_stray_link(client, moderator, caixin):
     assert messages_of(client.get(QUEUE)) == ["Approved 1 link."]
 
 
-def test_cancelling_leaves_the_link_pending(client, moderator, caixin):
-    link = stray(caixin)
-    client.force_login(moderator)
-    page = approve(client, [link])
-    assert page.context["mismatched"] == [link]
-    # Cancel is a link back to the queue: nothing is posted.
-    queue = client.get(QUEUE)
-    assert statuses(link) == [PENDING]
-    assert link in queue.context["cl"].result_list
-
-
 def test_a_confirmation_covers_only_the_links_it_named(client, moderator, caixin):
     """A link that became a stray after the warning was shown is asked about."""
     shown, later = stray(caixin, "one"), on_caixin(caixin, "two")

@@ -1,6 +1,7 @@
 """Linked translations (articles/translations.py): the admin, both pages, caching."""
 
 import datetime
+from http import HTTPStatus
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -269,12 +270,19 @@ def test_linking_retires_both_cached_pages(client, page_cache, english, category
 
 
 def test_unlinking_retires_both_cached_pages(client, page_cache, english, chinese):
-    client.get(english.get_absolute_url())
-    assert client.get(english.get_absolute_url()).headers["X-Page-Cache"] == "hit"
+    pages = {
+        english.get_absolute_url(): "另有中文版",
+        chinese.get_absolute_url(): "Also in English",
+    }
+    for url, link in pages.items():
+        assert link in client.get(url).content.decode()
+        assert client.get(url).headers["X-Page-Cache"] == "hit"
     chinese.translation_of = None
     chinese.save()
-    response = client.get(english.get_absolute_url())
-    assert "另有中文版" not in response.content.decode()
+    for url, link in pages.items():
+        response = client.get(url)
+        assert response.headers["X-Page-Cache"] == "miss", url
+        assert link not in response.content.decode(), url
 
 
 def test_editing_one_version_retires_the_other(client, page_cache, english, chinese):
@@ -288,9 +296,13 @@ def test_editing_one_version_retires_the_other(client, page_cache, english, chin
 
 
 def test_deleting_a_version_retires_the_other(client, page_cache, english, chinese):
-    client.get(chinese.get_absolute_url())
+    url = chinese.get_absolute_url()
+    assert "Also in English" in client.get(url).content.decode()
+    assert client.get(url).headers["X-Page-Cache"] == "hit"
     english.delete()
-    response = client.get(chinese.get_absolute_url())
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    assert response.headers["X-Page-Cache"] == "miss"
     assert "Also in English" not in response.content.decode()
 
 
