@@ -1,7 +1,6 @@
 """Authors: profiles, bylines, their archive and feeds, and no login name in public."""
 
 import datetime
-import json
 import re
 from http import HTTPStatus
 from urllib.parse import urlsplit
@@ -36,6 +35,7 @@ from .factories import (
     UserFactory,
     image_bytes,
 )
+from .pages import json_ld
 from .test_queries import MAX_ARCHIVE_QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -55,13 +55,6 @@ def writer(db):
         author=author, label="Website", url="https://chan.example.com/", position=1
     )
     return author
-
-
-def json_ld(html: str) -> list:
-    found = re.findall(
-        r'<script type="application/ld\+json">(.*?)</script>', html, re.S
-    )
-    return [json.loads(block) for block in found]
 
 
 class TestProfile:

@@ -19,6 +19,7 @@ from .factories import (
     SourceFactory,
     SourceLinkFactory,
 )
+from .pages import cached
 
 pytestmark = pytest.mark.django_db
 
@@ -185,10 +186,6 @@ def test_source_archive_follows_link_moderation_and_deletion(
     SourceLinkFactory(article=article, source=source)
     article.delete()
     assert client.get("/source/caixin/").status_code == HTTPStatus.OK
-
-
-def cached(client, url) -> bool:
-    return client.get(url).headers.get("X-Page-Cache") == "hit"
 
 
 def test_an_edit_retires_only_what_shows_the_article(client, page_cache, category):

@@ -2,8 +2,6 @@
 article and in its JSON-LD, listed in the public corrections log and its feeds."""
 
 import datetime
-import json
-import re
 from http import HTTPStatus
 
 import feedparser
@@ -19,6 +17,7 @@ from articles.models import Article, ArticleNote, AuditEntry
 from articles.services import article_note_add, article_note_withdraw
 
 from .factories import ArticleFactory, ArticleNoteFactory, DraftFactory
+from .pages import json_ld, page
 
 pytestmark = pytest.mark.django_db
 
@@ -38,19 +37,6 @@ def utc(*args) -> datetime.datetime:
 
 def change_url(note) -> str:
     return reverse("admin:articles_articlenote_change", args=[note.pk])
-
-
-def json_ld(html: str) -> list:
-    found = re.findall(
-        r'<script type="application/ld\+json">(.*?)</script>', html, re.S
-    )
-    return [json.loads(block) for block in found]
-
-
-def page(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == HTTPStatus.OK, url
-    return response.content.decode()
 
 
 def parse_feed(client, url):

@@ -2,7 +2,6 @@
 Preview and Share preview link, labels."""
 
 import io
-import json
 import re
 from html import unescape
 from http import HTTPStatus
@@ -25,32 +24,15 @@ from .factories import (
     image_bytes,
     image_upload,
 )
+from .pages import json_ld
 from .test_admin import article_form
-from .test_images import SVG, truncated_jpeg, unwritable
+from .test_images import SVG, stored_files, truncated_jpeg, unwritable
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = reverse("admin:articles_article_add")
 UPLOAD_URL = reverse("admin:articles_mediaimage_upload")
 CHOOSE_URL = reverse("admin:articles_mediaimage_choose")
-
-
-def stored_files(settings):
-    root = settings.MEDIA_ROOT
-    if not root.exists():
-        return []
-    return sorted(
-        p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()
-    )
-
-
-def structured_data(response):
-    blocks = re.findall(
-        r'<script type="application/ld\+json">(.*?)</script>',
-        response.content.decode(),
-        re.DOTALL,
-    )
-    return [json.loads(block) for block in blocks]
 
 
 def upload_to_library(client, name="harbour.jpg", content=None, **fields):
@@ -87,7 +69,9 @@ def test_caption_and_credit_are_saved_and_shown_under_the_image(client, editor):
     caption = re.search(r"<figcaption>(.*?)</figcaption>", figure[1], re.S)
     assert "The lab&#39;s first robots" in caption[1]
     assert "Photo: Li Wei / Xinhua" in caption[1]
-    news = next(d for d in structured_data(page) if d["@type"] == "NewsArticle")
+    news = next(
+        d for d in json_ld(page.content.decode()) if d["@type"] == "NewsArticle"
+    )
     (image,) = news["image"]
     assert image["@type"] == "ImageObject"
     assert image["caption"] == "The lab's first robots"

@@ -19,6 +19,7 @@ from .factories import (
     SourceFactory,
     SourceLinkFactory,
 )
+from .pages import cached, count_queries, page
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +37,6 @@ def hours_ago(n):
 
 def front(response):
     return response.context_data["front"]
-
-
-def page(client, url="/") -> str:
-    response = client.get(url)
-    assert response.status_code == HTTPStatus.OK, url
-    return response.content.decode()
 
 
 @pytest.fixture
@@ -223,10 +218,6 @@ def test_sources_page_lists_cited_sources_with_their_counts(
     assert "<title>Sources | GBA Tech News</title>" in html
 
 
-def cached(client, url="/") -> bool:
-    return client.get(url)["X-Page-Cache"] == "hit"
-
-
 def test_an_article_links_the_archive_of_each_source_it_cites(client, sections):
     caixin = SourceFactory(name="Caixin", slug="caixin")
     xinhua = SourceFactory(name="新华社", slug="xinhua")
@@ -378,12 +369,6 @@ def fill(categories, per_category):
                 published_at=hours_ago(n),
             )
             SourceLinkFactory(article=article, source=None)
-
-
-def count_queries(client, url="/"):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == HTTPStatus.OK
-    return len(queries)
 
 
 def test_front_page_queries_do_not_grow_with_sections_or_stories(

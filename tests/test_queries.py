@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles.models import Article
 
 from .factories import ArticleFactory, ChineseFactory, SourceFactory, SourceLinkFactory
+from .pages import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +41,6 @@ def fill(n, category):
         SourceLinkFactory(article=article, source=None)
         articles.append(article)
     return articles
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
 
 
 # The front page (/) has its own budget: tests/test_front_page.py.

@@ -13,16 +13,11 @@ from .factories import (
     SourceFactory,
     SourceLinkFactory,
 )
+from .pages import page
 
 pytestmark = pytest.mark.django_db
 
 HOSTILE = '<script>alert("x")</script>'
-
-
-def page(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 def test_hostile_names_are_escaped_everywhere_they_are_shown(client):
