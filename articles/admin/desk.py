@@ -36,7 +36,14 @@ class DeskMixin:
     def render_change_form(
         self, request, context, add=False, change=False, form_url="", obj=None
     ):
-        """The change form's buttons, from the article the form shows."""
+        """The change form's buttons, from the article the form shows. After a
+        refused save that instance holds the unsaved edits: then the stored one."""
+        if (
+            obj is not None
+            and obj.pk is not None
+            and context["adminform"].form.is_bound
+        ):
+            obj = self.get_object(request, str(obj.pk))
         desk = {}
         if obj is not None and obj.pk is not None and not obj.is_trashed:
             desk["preview_url"] = obj.get_absolute_url()
