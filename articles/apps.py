@@ -11,5 +11,7 @@ class ArticlesConfig(AppConfig):
         from . import invalidation, tasks  # noqa: F401
         from .search import signals
 
-        invalidation.connect()
+        # Receivers run in the order connected: the search index writes the
+        # article's row before invalidation bumps its stamps (Stamp.objects.bump).
         signals.connect()
+        invalidation.connect()

@@ -161,6 +161,9 @@ def article_saved(sender, instance, raw=False, **kwargs):
 
 
 def article_will_delete(sender, instance, **kwargs):
+    # The article's row before the stamps, as every writer locks them (a task
+    # recording renditions holds the row while it bumps: Stamp.objects.bump).
+    list(Article.objects.select_for_update().filter(pk=instance.pk).values("pk"))
     keys = {ARTICLES, HOME, article_key(instance.pk)}
     keys.update(story_keys(instance.translation_of_id or instance.pk))
     for kind, entries in ENTRIES.items():

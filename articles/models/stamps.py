@@ -84,12 +84,20 @@ class StampQuerySet(models.QuerySet):
         return {key: found.get(key, 0) for key in keys}
 
     def bump(self, keys) -> None:
-        """Give each key, and LATEST, a new version: one upsert, sorted so writers
-        lock in order."""
+        """Give each key, and LATEST, a new version: one upsert.
+
+        Rows are locked in one order: LATEST first, so two writing transactions
+        queue at their first bump, then the rest sorted. A transaction locks the
+        content rows it writes (an article's) before it bumps their stamps; the
+        search index's receivers run before invalidation's for that reason
+        (``ArticlesConfig.ready``). Otherwise one writer could hold the stamps
+        while waiting for an article that another holds while waiting for the
+        stamps: a deadlock on PostgreSQL.
+        """
         keys, now = set(keys), time.time_ns()
         if not keys:
             return
-        keys = sorted(keys | {LATEST})
+        keys = [LATEST, *sorted(keys - {LATEST})]
         self.bulk_create(
             [Stamp(key=key, version=now) for key in keys],
             update_conflicts=True,

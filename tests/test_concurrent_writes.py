@@ -1,0 +1,158 @@
+"""Writers that overlap wait for each other on PostgreSQL; they never deadlock.
+
+Each test holds a transaction open in one thread at the point where a second
+writer, in another thread, must wait for it, checks in ``pg_stat_activity`` that
+the second one does wait, then lets the first go on. Had the two locked rows in
+opposite orders, PostgreSQL would abort one with "deadlock detected".
+SQLite lets one writer in at a time (``transaction_mode`` IMMEDIATE), so the
+question does not arise there.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from articles.freshness import article_key, list_key
+from articles.models import Article, SourceLink, Stamp
+from articles.services.links import source_link_save
+from articles.signals import content_changed
+
+from .factories import ArticleFactory, CategoryFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="PostgreSQL's row locks"
+    ),
+]
+
+
+class Writer(threading.Thread):
+    """Run write() in its own connection; hold its transaction until release()."""
+
+    def __init__(self, write, *, hold=False):
+        super().__init__(daemon=True)
+        self.write, self.hold = write, hold
+        self.holding, self.go_on = threading.Event(), threading.Event()
+        self.error = None
+
+    def pause(self):
+        """Called by write() inside its transaction: wait there if told to hold."""
+        if self.hold:
+            self.holding.set()
+            self.go_on.wait(20)
+
+    def release(self):
+        self.go_on.set()
+        self.join(30)
+
+    def run(self):
+        try:
+            self.write(self)
+        except Exception as exc:  # the test asserts on it
+            self.error = exc
+        finally:
+            connections.close_all()
+
+
+def waiting_for_a_lock(timeout=10.0) -> bool:
+    """Whether a session of this database comes to wait for a row lock."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.02)
+    return False
+
+
+def test_a_link_saved_while_a_task_records_its_article_waits_then_both_commit():
+    """As the renditions task does: the article's row, then content_changed.
+    Saving a link writes that row (the search index) before it bumps stamps."""
+    article = ArticleFactory(categories=[CategoryFactory()])
+
+    def record_renditions(writer):
+        with transaction.atomic():
+            Article.objects.filter(pk=article.pk).update(
+                image_renditions={"320": "made.jpg"}
+            )
+            writer.pause()
+            content_changed.send(sender=Article, articles=[article.pk])
+
+    def save_link(writer):
+        link = SourceLink(article=article, url="https://www.caixinglobal.com/a/")
+        source_link_save(link=link, actor=None)
+
+    task = Writer(record_renditions, hold=True)
+    task.start()
+    assert task.holding.wait(10)
+    editor = Writer(save_link)
+    editor.start()
+    assert waiting_for_a_lock(), "the link's save did not wait for the article"
+    task.release()
+    editor.join(30)
+    assert (task.error, editor.error) == (None, None)
+    assert article.source_links.get().url == "https://www.caixinglobal.com/a/"
+    article.refresh_from_db()
+    assert article.image_renditions == {"320": "made.jpg"}
+
+
+def test_deleting_an_article_while_a_task_records_it_waits_then_both_commit():
+    article = ArticleFactory(categories=[CategoryFactory()])
+
+    def record_renditions(writer):
+        with transaction.atomic():
+            Article.objects.filter(pk=article.pk).update(
+                image_renditions={"320": "made.jpg"}
+            )
+            writer.pause()
+            content_changed.send(sender=Article, articles=[article.pk])
+
+    task = Writer(record_renditions, hold=True)
+    task.start()
+    assert task.holding.wait(10)
+    editor = Writer(lambda writer: Article.objects.get(pk=article.pk).delete())
+    editor.start()
+    assert waiting_for_a_lock(), "the deletion did not wait for the article"
+    task.release()
+    editor.join(30)
+    assert (task.error, editor.error) == (None, None)
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_writers_that_bump_stamps_twice_queue_at_their_first_bump():
+    """An admin save bumps the article's stamps, then its categories' (the m2m
+    signal). A second writer must not take one of those stamps meanwhile."""
+    category = CategoryFactory()
+    article = ArticleFactory(categories=[category])
+    first = [article_key(article.pk)]
+    second = [list_key("category", category.pk)]
+
+    def save_in_two_steps(writer):
+        with transaction.atomic():
+            Stamp.objects.bump(second)
+            writer.pause()
+            Stamp.objects.bump(first)
+
+    def save_once(writer):
+        with transaction.atomic():
+            Stamp.objects.bump(first + second)
+
+    before = Stamp.objects.versions(first + second)
+    holder = Writer(save_in_two_steps, hold=True)
+    holder.start()
+    assert holder.holding.wait(10)
+    other = Writer(save_once)
+    other.start()
+    assert waiting_for_a_lock(), "the second writer did not wait"
+    holder.release()
+    other.join(30)
+    assert (holder.error, other.error) == (None, None)
+    after = Stamp.objects.versions(first + second)
+    assert all(after[key] > before[key] for key in after)
