@@ -12,10 +12,12 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so a slow leak cannot grow without bound: every
-# 20,000 requests or so, about every minute under full load (a restart costs a
-# worker its warm caches, so recycling every few seconds costs throughput).
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+# No recycling by default (gunicorn's own default). Replacing a worker every
+# ~20,000 requests, every few seconds under full load, gave warm pages p99s of
+# 90-270 ms in the rounds where one was replaced, against 2-3 ms without
+# (docs/performance.md, run 15). GUNICORN_MAX_REQUESTS turns it on against a
+# leak; give it a figure far above what a worker serves in a few minutes.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 # Workers fork from a master that has already imported Django and the site, so a
 # recycled worker answers at once instead of after a second of imports, during

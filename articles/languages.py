@@ -6,10 +6,11 @@ links to them from the language switcher (templates/jinja2/includes/languages.ht
 """
 
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import translate_url
-from django.utils.translation import get_language
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language, override
 
 from .urls_absolute import absolute_url
 
@@ -37,9 +38,10 @@ def versions(request) -> list[Version]:
         return []
     path = request.get_full_path_info()
     active = get_language()
+    match = request.resolver_match
     found = []
     for code, name in settings.LANGUAGES:
-        translated = translate_url(path, code)
+        translated = in_language(match, path, code)
         found.append(
             Version(
                 code,
@@ -51,3 +53,20 @@ def versions(request) -> list[Version]:
             )
         )
     return found
+
+
+def in_language(match, path: str, code: str) -> str:
+    """path in the language code, as Django's ``translate_url`` gives it, from the
+    request's own ``resolver_match`` rather than resolving path once more per
+    language (three resolves were a tenth of a rendered article page's time,
+    docs/performance.md, run 15). path itself where no URL pattern matched or the
+    pattern has no version in that language."""
+    if match is None:
+        return path
+    with override(code):
+        try:
+            address = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return path
+    query = urlsplit(path).query
+    return f"{address}?{query}" if query else address

@@ -63,6 +63,22 @@ def test_english_keeps_its_permalinks_and_unknown_prefixes_404(client, article):
     assert client.get("/zh-tw/").status_code == HTTPStatus.NOT_FOUND
 
 
+@pytest.mark.parametrize(
+    ("path", "language"),
+    [
+        ("/zh-hant", "zh-hant"),
+        ("/zh-hans/no-such-page/", "zh-hans"),
+        ("/en/", "en"),
+        ("/zh-tw/category/innovation/", "en"),
+        ("/category/zh-hant/", "en"),
+    ],
+)
+def test_a_pages_language_is_its_first_segment_or_english(client, path, language):
+    response = client.get(path)
+    assert response["Content-Language"] == language
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
 def test_robots_and_sitemaps_are_at_the_root_only(client, article):
     assert client.get("/robots.txt").status_code == HTTPStatus.OK
     assert client.get("/sitemap.xml").status_code == HTTPStatus.OK
