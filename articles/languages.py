@@ -9,10 +9,10 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.translation import get_language, override
 
-from .urls_absolute import absolute_url
+from .urls_absolute import absolute_url, reverse_once
 
 
 def bcp47(code: str) -> str:
@@ -61,11 +61,11 @@ def in_language(match, path: str, code: str) -> str:
     language (three resolves were a tenth of a rendered article page's time,
     docs/performance.md, run 15). path itself where no URL pattern matched or the
     pattern has no version in that language."""
-    if match is None:
+    if match is None or match.args:
         return path
     with override(code):
         try:
-            address = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            address = reverse_once(match.view_name, **match.kwargs)
         except NoReverseMatch:
             return path
     query = urlsplit(path).query

@@ -57,6 +57,27 @@ def test_chinese_pages_live_under_their_prefix_with_the_same_slugs(client, artic
     assert f'href="/zh-hant{article.get_absolute_url()}"' in page
 
 
+def test_the_category_menu_is_kept_per_language(client, article):
+    """The menu is rendered once and kept (articles/context_processors.py): each
+    language gets its own, with its own addresses and labels."""
+    menu = re.compile(r'<nav class="site-nav".*?</nav>', re.S)
+
+    def menu_of(path):
+        return menu.search(client.get(path).content.decode())[0]
+
+    english = menu_of("/")
+    chinese = menu_of("/zh-hant/")
+    assert 'href="/category/innovation/"' in english
+    assert 'aria-label="Categories"' in english
+    assert 'href="/zh-hant/category/innovation/"' in chinese
+    assert 'aria-label="Categories"' not in chinese
+    assert "aria-current" not in english + chinese
+    # And once per current category: the archive's own page is marked.
+    current = menu_of("/zh-hant/category/innovation/")
+    assert 'href="/zh-hant/category/innovation/" aria-current="page"' in current
+    assert "aria-current" not in menu_of("/zh-hant/")
+
+
 def test_english_keeps_its_permalinks_and_unknown_prefixes_404(client, article):
     assert article.get_absolute_url().startswith("/20")
     assert client.get("/en/").status_code == HTTPStatus.NOT_FOUND

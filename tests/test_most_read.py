@@ -280,11 +280,14 @@ def test_a_page_cached_for_one_way_of_counting_is_not_served_for_another(
 ):
     url = article.get_absolute_url()
     assert view(client, url)["X-Page-Cache"] == "miss"
-    assert "read_beacon.js" in view(client, url).content.decode()
+    page = view(client, url).content.decode()
+    assert "read_beacon.js" in page
+    assert "data-read-url=" in page  # on the <article>, a fragment kept per way
     settings.READS_COUNTED_BY = "server"
     response = view(client, url)
     assert response["X-Page-Cache"] == "miss"
     assert "read_beacon.js" not in response.content.decode()
+    assert "data-read-url=" not in response.content.decode()
     assert counts() == {article.pk: 1}
 
 

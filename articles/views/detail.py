@@ -1,9 +1,11 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import DetailView
+from markupsafe import Markup
 
 from .. import chinese, languages, reads, structured_data, translations
 from ..freshness import Freshness, article_key, is_anonymous_reader, list_key
@@ -91,6 +93,21 @@ class ArticleDetailView(DetailView):
         conversion = chinese.cached_conversion(self.freshness, article, get_language())
         return chinese.converted(article, conversion), chinese.note(conversion)
 
+    def article_html(self, article, **context) -> Markup:
+        """The page's ``<article>`` element (includes/article_full.html), rendered
+        once per version of the article and of site, interface language and way of
+        counting reads: a rendered article page spent a tenth of its time on it
+        (docs/performance.md, run 15). Everything it shows bumps the article's
+        stamp or site's when it changes (articles/invalidation.py)."""
+        context["article"] = article
+        return self.freshness.cached(
+            f"article-html:{article.pk}:{get_language()}:{context['read_beacon']}",
+            [article_key(article.pk)],
+            lambda: Markup(
+                render_to_string("includes/article_full.html", context, using="jinja2")
+            ),
+        )
+
     def get(self, request, *args, **kwargs):
         self.freshness = Freshness.of(request)
         try:
@@ -112,17 +129,22 @@ class ArticleDetailView(DetailView):
         written = self.object
         self.object, conversion_note = self.in_reader_script(self.object)
         is_preview = not self.object.is_published()
+        # The page sends the read beacon only when reads are counted by it.
+        read_beacon = not is_preview and reads.counted_by(reads.BEACON)
         context = self.get_context_data(
             object=self.object,
             is_preview=is_preview,
-            # The page sends the read beacon only when reads are counted by it.
-            read_beacon=not is_preview and reads.counted_by(reads.BEACON),
+            read_beacon=read_beacon,
+            article_html=self.article_html(
+                self.object,
+                read_beacon=read_beacon,
+                conversion_note=conversion_note,
+                story_links=translations.links(others, get_language()),
+            ),
             canonical_url=absolute_url(canonical),
             page_title=self.object.title,
             meta_description=excerpt(self.object.lead),
             page_lang=self.object.language.code,
-            conversion_note=conversion_note,
-            story_links=translations.links(others, get_language()),
             hreflang_versions=hreflang_versions,
             og_type="article",
             robots="noindex, nofollow" if not self.object.is_published() else "",
