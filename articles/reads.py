@@ -332,17 +332,19 @@ def most_read(freshness: Freshness, window: str) -> list[Article]:
     slot = int(time.time() // period)
     freshness.expire_by((slot + 1) * period)
     since = window_start(window)
-    published = Article.objects.published()
+    # Querysets are built only when the values are not kept (as related articles).
     ids = freshness.cached(
         f"most-read:{window}:{slot}",
         [],
-        lambda: published.most_read_ids(since, settings.MOST_READ_ITEMS),
+        lambda: Article.objects.published().most_read_ids(
+            since, settings.MOST_READ_ITEMS
+        ),
         seconds=period,
     )
     articles = freshness.cached(
         f"most-read-links:{ids}",
         [article_key(pk) for pk in ids],
-        lambda: published.for_links().in_order(ids),
+        lambda: Article.objects.published().for_links().in_order(ids),
     )
     return [chinese.with_title(article, get_language()) for article in articles]
 

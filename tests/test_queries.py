@@ -86,6 +86,22 @@ def test_article_page_queries_are_fixed(
         client.get(article.get_absolute_url())
 
 
+def test_steady_state_article_page_reads_only_stamps(client, category):
+    """With the page cache off, a second reader reads the stamps of what the page
+    shows (the site's, the article's, its archives' for related articles, the
+    related articles'), and nothing else: the id, the article, its <article>
+    element, related and most read lists are kept per version."""
+    articles = fill(6, category)
+    for article in articles:
+        article.tags.add("shenzhen")
+    url = articles[0].get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    tables = [re.search(r'FROM "(\w+)"', q["sql"])[1] for q in queries]
+    assert tables == ["articles_stamp"] * 4
+
+
 @pytest.mark.parametrize(
     "url",
     ["/", "/category/innovation/", "/tag/shenzhen/", "/source/caixin/", "/2020/05/"],

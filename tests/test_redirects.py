@@ -93,3 +93,28 @@ def test_a_new_article_may_take_an_old_slug(client, article):
 
 def test_unknown_slug_is_still_404(client, article):
     assert client.get("/2020/05/20/never-existed/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_an_address_read_before_a_change_follows_it(client, article):
+    """A reader's request keeps the id found for a slug while no article is
+    published or unpublished (articles/views/detail.py). Renames change neither,
+    so the kept id is checked against the article it names."""
+    original, old_url = article.slug, article.get_absolute_url()
+    other = ArticleFactory(published_at=article.published_at - datetime.timedelta(1))
+    assert client.get(old_url).status_code == HTTPStatus.OK
+    article.slug = "renamed"
+    article.save()
+    response = client.get(old_url)
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == article.get_absolute_url()
+    # Another story takes the slug: its own address shows it.
+    other.slug = original
+    other.save()
+    response = client.get(other.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    assert response.context_data["article"].pk == other.pk
+    # Unpublished: gone at once.
+    assert client.get(article.get_absolute_url()).status_code == HTTPStatus.OK
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert client.get(article.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND

@@ -8,7 +8,7 @@ from django.views.generic import DetailView
 from markupsafe import Markup
 
 from .. import chinese, languages, reads, structured_data, translations
-from ..freshness import Freshness, article_key, is_anonymous_reader, list_key
+from ..freshness import HOME, Freshness, article_key, is_anonymous_reader, list_key
 from ..models import Article, ArticleRedirect
 from ..text import excerpt
 from ..urls_absolute import absolute_url
@@ -23,30 +23,51 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         articles = Article.objects.all()
-        if not is_anonymous_reader(self.request) and self.request.user.is_staff:
+        if self.for_staff():
             return articles.not_in_trash()
         return articles.published()
+
+    def for_staff(self) -> bool:
+        return not is_anonymous_reader(self.request) and self.request.user.is_staff
 
     def get_object(self, queryset=None):
         """The article at this address, loaded after its stamp is read.
 
         The id is found first, so that an edit committed while the page renders
-        is never stored under the version that came after it.
+        is never stored under the version that came after it. For readers the id
+        of a slug is kept while ``list:home`` is current, which publishing,
+        unpublishing, scheduling or trashing any article bumps: finding it cost
+        a rendered page more than anything else it does (0.25 ms of 1.6,
+        docs/performance.md, run 15). An article renamed since is looked up again.
         """
         year, month, day = (self.kwargs[k] for k in ("year", "month", "day"))
         self.url_date = local_day_start(year, month, day).date()
+        slug = self.kwargs["slug"]
         articles = self.get_queryset()
-        pk = articles.filter(slug=self.kwargs["slug"]).values_list("pk", flat=True)
-        pk = pk.first()
-        if pk is None:
+
+        def find() -> int | None:
+            return articles.filter(slug=slug).values_list("pk", flat=True).first()
+
+        def load(pk: int) -> Article:
+            # With its categories, tags and links, once per version of the article
+            # (and of site, for the names it shows).
+            return self.freshness.cached(
+                f"detail:{pk}",
+                [article_key(pk)],
+                lambda: get_object_or_404(articles.for_detail(), pk=pk),
+            )
+
+        if self.for_staff():
+            pk = find()
+        else:
+            pk = self.freshness.cached(f"article-id:{slug}", [HOME], find)
+        article = load(pk) if pk is not None else None
+        if article is not None and article.slug != slug:
+            pk = find()
+            article = load(pk) if pk is not None else None
+        if article is None:
             raise Http404("No article found at this address.")
-        # Loaded with its categories, tags and links once per version of the article
-        # (and of site, for the names it shows).
-        return self.freshness.cached(
-            f"detail:{pk}",
-            [article_key(pk)],
-            lambda: get_object_or_404(articles.for_detail(), pk=pk),
-        )
+        return article
 
     def related_articles(self) -> list[Article]:
         """Related articles, kept while the archives they come from are unchanged."""
@@ -54,16 +75,19 @@ class ArticleDetailView(DetailView):
         lists = [list_key("tag", tag.pk) for tag in article.listed_tags] + [
             list_key("category", category.pk) for category in article.listed_categories
         ]
-        published = Article.objects.published()
+        # Querysets are built only when the values are not kept: building one
+        # costs a cached page more than reading the values.
         ids = self.freshness.cached(
             f"related:{article.pk}",
             [article_key(article.pk), *lists],
-            lambda: published.related_ids(article, limit=RELATED_ARTICLES),
+            lambda: Article.objects.published().related_ids(
+                article, limit=RELATED_ARTICLES
+            ),
         )
         return self.freshness.cached(
             f"related-links:{ids}",
             [article_key(pk) for pk in ids],
-            lambda: published.for_links().in_order(ids),
+            lambda: Article.objects.published().for_links().in_order(ids),
         )
 
     def story_versions(self) -> list[Article]:
