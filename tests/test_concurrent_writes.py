@@ -72,12 +72,11 @@ def waiting_for_a_lock(timeout=10.0) -> bool:
     return False
 
 
-def test_a_link_saved_while_a_task_records_its_article_waits_then_both_commit():
-    """As the renditions task does: the article's row, then content_changed.
-    Saving a link writes that row (the search index) before it bumps stamps."""
-    article = ArticleFactory(categories=[CategoryFactory()])
+def recording_renditions(article):
+    """A write as the renditions task makes it: the article's row, then
+    content_changed, held open in between."""
 
-    def record_renditions(writer):
+    def write(writer):
         with transaction.atomic():
             Article.objects.filter(pk=article.pk).update(
                 image_renditions={"320": "made.jpg"}
@@ -85,19 +84,34 @@ def test_a_link_saved_while_a_task_records_its_article_waits_then_both_commit():
             writer.pause()
             content_changed.send(sender=Article, articles=[article.pk])
 
+    return write
+
+
+def overlap(held, other, what: str) -> tuple:
+    """Hold held at its pause, run other until it waits for a lock, let held go
+    on; the two writers' errors (None when they committed)."""
+    first = Writer(held, hold=True)
+    first.start()
+    assert first.holding.wait(10)
+    second = Writer(other)
+    second.start()
+    assert waiting_for_a_lock(), f"{what} did not wait"
+    first.release()
+    second.join(30)
+    return first.error, second.error
+
+
+def test_a_link_saved_while_a_task_records_its_article_waits_then_both_commit():
+    """As the renditions task does: the article's row, then content_changed.
+    Saving a link writes that row (the search index) before it bumps stamps."""
+    article = ArticleFactory(categories=[CategoryFactory()])
+
     def save_link(writer):
         link = SourceLink(article=article, url="https://www.caixinglobal.com/a/")
         source_link_save(link=link, actor=None)
 
-    task = Writer(record_renditions, hold=True)
-    task.start()
-    assert task.holding.wait(10)
-    editor = Writer(save_link)
-    editor.start()
-    assert waiting_for_a_lock(), "the link's save did not wait for the article"
-    task.release()
-    editor.join(30)
-    assert (task.error, editor.error) == (None, None)
+    errors = overlap(recording_renditions(article), save_link, "the link's save")
+    assert errors == (None, None)
     assert article.source_links.get().url == "https://www.caixinglobal.com/a/"
     article.refresh_from_db()
     assert article.image_renditions == {"320": "made.jpg"}
@@ -105,24 +119,12 @@ def test_a_link_saved_while_a_task_records_its_article_waits_then_both_commit():
 
 def test_deleting_an_article_while_a_task_records_it_waits_then_both_commit():
     article = ArticleFactory(categories=[CategoryFactory()])
-
-    def record_renditions(writer):
-        with transaction.atomic():
-            Article.objects.filter(pk=article.pk).update(
-                image_renditions={"320": "made.jpg"}
-            )
-            writer.pause()
-            content_changed.send(sender=Article, articles=[article.pk])
-
-    task = Writer(record_renditions, hold=True)
-    task.start()
-    assert task.holding.wait(10)
-    editor = Writer(lambda writer: Article.objects.get(pk=article.pk).delete())
-    editor.start()
-    assert waiting_for_a_lock(), "the deletion did not wait for the article"
-    task.release()
-    editor.join(30)
-    assert (task.error, editor.error) == (None, None)
+    errors = overlap(
+        recording_renditions(article),
+        lambda writer: Article.objects.get(pk=article.pk).delete(),
+        "the deletion",
+    )
+    assert errors == (None, None)
     assert not Article.objects.filter(pk=article.pk).exists()
 
 
@@ -145,14 +147,7 @@ def test_writers_that_bump_stamps_twice_queue_at_their_first_bump():
             Stamp.objects.bump(first + second)
 
     before = Stamp.objects.versions(first + second)
-    holder = Writer(save_in_two_steps, hold=True)
-    holder.start()
-    assert holder.holding.wait(10)
-    other = Writer(save_once)
-    other.start()
-    assert waiting_for_a_lock(), "the second writer did not wait"
-    holder.release()
-    other.join(30)
-    assert (holder.error, other.error) == (None, None)
+    errors = overlap(save_in_two_steps, save_once, "the second writer")
+    assert errors == (None, None)
     after = Stamp.objects.versions(first + second)
     assert all(after[key] > before[key] for key in after)
