@@ -76,7 +76,8 @@ class TestPreviewLinks:
         )
         assert response.status_code == HTTPStatus.OK
         html = response.content.decode()
-        assert "Embargoed chip news" in html and BANNER in html
+        assert '<h1 class="entry-title">Embargoed chip news</h1>' in html
+        assert BANNER in html and article.lead.split("\n")[0] in html
         assert '<meta name="robots" content="noindex, nofollow">' in html
         assert_never_cached(response)
         assert response["Referrer-Policy"] == "no-referrer"

@@ -17,6 +17,15 @@ from .archives import local_day_start
 RELATED_ARTICLES = 5
 
 
+def article_element(article, **context) -> Markup:
+    """An article page's ``<article>`` element (includes/article_full.html); context
+    may give read_beacon, conversion_note and story_links."""
+    context["article"] = article
+    return Markup(
+        render_to_string("includes/article_full.html", context, using="jinja2")
+    )
+
+
 class ArticleDetailView(DetailView):
     model = Article
     context_object_name = "article"
@@ -123,13 +132,10 @@ class ArticleDetailView(DetailView):
         counting reads: a rendered article page spent a tenth of its time on it
         (docs/performance.md, run 15). Everything it shows bumps the article's
         stamp or site's when it changes (articles/invalidation.py)."""
-        context["article"] = article
         return self.freshness.cached(
             f"article-html:{article.pk}:{get_language()}:{context['read_beacon']}",
             [article_key(article.pk)],
-            lambda: Markup(
-                render_to_string("includes/article_full.html", context, using="jinja2")
-            ),
+            lambda: article_element(article, **context),
         )
 
     def get(self, request, *args, **kwargs):

@@ -7,6 +7,7 @@ from ..models import Article
 from ..services import preview_link_open
 from ..text import excerpt
 from .archives import absolute_url
+from .detail import article_element
 
 
 class PreviewLinkView(DetailView):
@@ -35,6 +36,7 @@ class PreviewLinkView(DetailView):
                 self.get_context_data(
                     object=self.object,
                     is_preview=True,
+                    article_html=article_element(self.object),
                     canonical_url=absolute_url(self.object.get_absolute_url()),
                     page_title=self.object.title,
                     meta_description=excerpt(self.object.lead),
