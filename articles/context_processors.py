@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from markupsafe import Markup
 
 from .freshness import SITE, Freshness
 from .frontpage import categories
+from .templating import fragment
 
 
 def site(request):
@@ -28,11 +28,8 @@ def navigation_html(freshness: Freshness, current: int | None) -> Markup:
     return freshness.cached(
         f"navigation-html:{get_language()}:{current}",
         [SITE],
-        lambda: Markup(
-            render_to_string(
-                "includes/site_nav.html",
-                {"nav_categories": categories(freshness), "current": current},
-                using="jinja2",
-            )
+        lambda: fragment(
+            "includes/site_nav.html",
+            {"nav_categories": categories(freshness), "current": current},
         ),
     )

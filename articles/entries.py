@@ -9,12 +9,12 @@ compact headlines are kept the same way.
 
 from typing import NamedTuple
 
-from django.template.loader import render_to_string
 from markupsafe import Markup
 
 from . import chinese, shared_cache
 from .freshness import Freshness, article_key
 from .models import Article
+from .templating import fragment
 
 ENTRY_SECONDS = 24 * 3600
 
@@ -70,7 +70,7 @@ def render_entries(
                 "page_lang": page_lang,
                 "loading": loading[article.pk],
             }
-            html = render_to_string(f"includes/{kind}.html", context, using="jinja2")
+            html = fragment(f"includes/{kind}.html", context)
             fresh[keys[article.pk]] = Entry(
                 article.pk, article.title, html, bool(article.image)
             )

@@ -78,7 +78,6 @@ TODAY = "today"
 WEEK = "week"
 # Hours each list covers, the current one included.
 WINDOWS = {TODAY: 24, WEEK: 7 * 24}
-# What a link in a list shows.
 # How many "most read today" a page shows beside its own content.
 SIDEBAR_ITEMS = 5
 # User agents not counted: crawlers, link previews, monitors, headless browsers and

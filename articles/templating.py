@@ -16,6 +16,7 @@ import re
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -27,6 +28,13 @@ from markupsafe import Markup, escape
 from . import images, languages
 from .media import body_html
 from .urls_absolute import archive_url, reverse_once
+
+
+def fragment(template_name: str, context: dict) -> Markup:
+    """A part of a page rendered from one of our Jinja templates, to be kept and
+    inserted as is by the page's template: the fragment's template escaped what it
+    shows, as any of our templates does."""
+    return Markup(render_to_string(template_name, context, using="jinja2"))
 
 
 def environment(**options) -> Environment:

@@ -100,29 +100,22 @@ with connection.cursor() as c:
 """
 
 
+def output(env, *args) -> str:
+    """What `python args…` prints, run from the checkout with env."""
+    return subprocess.run(
+        [PYTHON, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
 def shell(env, code) -> str:
     """What `manage.py shell -c code` prints, on env's site."""
-    return subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    return output(env, "manage.py", "shell", "-c", code)
 
 
 def measure(url, extra):
     env = site_env(url, 0)
     env["DJANGO_DEBUG"] = "1"  # records SQL timings; gunicorn runs with debug off
-    out = subprocess.run(
-        [PYTHON, "bench/measure.py", json.dumps(extra)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    out = output(env, "bench/measure.py", json.dumps(extra))
     return json.loads(out.split("RESULT", 1)[1])
 
 

@@ -32,7 +32,6 @@ from ..text import excerpt
 from ..urls_absolute import absolute_url, archive_url
 
 _PAGE_SUFFIX = re.compile(r"page/\d+/$")
-# Most read articles shown on the home page and beside an article.
 
 
 def local_day_start(year: int, month: int = 1, day: int = 1) -> datetime.datetime:

@@ -1,6 +1,5 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
@@ -10,6 +9,7 @@ from markupsafe import Markup
 from .. import chinese, languages, reads, structured_data, translations
 from ..freshness import HOME, Freshness, article_key, is_anonymous_reader, list_key
 from ..models import Article, ArticleRedirect
+from ..templating import fragment
 from ..text import excerpt
 from ..urls_absolute import absolute_url
 from .archives import local_day_start
@@ -20,10 +20,7 @@ RELATED_ARTICLES = 5
 def article_element(article, **context) -> Markup:
     """An article page's ``<article>`` element (includes/article_full.html); context
     may give read_beacon, conversion_note and story_links."""
-    context["article"] = article
-    return Markup(
-        render_to_string("includes/article_full.html", context, using="jinja2")
-    )
+    return fragment("includes/article_full.html", {**context, "article": article})
 
 
 class ArticleDetailView(DetailView):
@@ -57,9 +54,11 @@ class ArticleDetailView(DetailView):
         def find() -> int | None:
             return articles.filter(slug=slug).values_list("pk", flat=True).first()
 
-        def load(pk: int) -> Article:
+        def load(pk: int | None) -> Article | None:
             # With its categories, tags and links, once per version of the article
             # (and of site, for the names it shows).
+            if pk is None:
+                return None
             return self.freshness.cached(
                 f"detail:{pk}",
                 [article_key(pk)],
@@ -67,13 +66,11 @@ class ArticleDetailView(DetailView):
             )
 
         if self.for_staff():
-            pk = find()
+            article = load(find())
         else:
-            pk = self.freshness.cached(f"article-id:{slug}", [HOME], find)
-        article = load(pk) if pk is not None else None
-        if article is not None and article.slug != slug:
-            pk = find()
-            article = load(pk) if pk is not None else None
+            article = load(self.freshness.cached(f"article-id:{slug}", [HOME], find))
+            if article is not None and article.slug != slug:
+                article = load(find())  # renamed since its id was kept
         if article is None:
             raise Http404("No article found at this address.")
         return article
@@ -126,16 +123,16 @@ class ArticleDetailView(DetailView):
         conversion = chinese.cached_conversion(self.freshness, article, get_language())
         return chinese.converted(article, conversion), chinese.note(conversion)
 
-    def article_html(self, article, **context) -> Markup:
+    def article_html(self, article, *, read_beacon: bool, **context) -> Markup:
         """The page's ``<article>`` element (includes/article_full.html), rendered
         once per version of the article and of site, interface language and way of
         counting reads: a rendered article page spent a tenth of its time on it
         (docs/performance.md, run 15). Everything it shows bumps the article's
         stamp or site's when it changes (articles/invalidation.py)."""
         return self.freshness.cached(
-            f"article-html:{article.pk}:{get_language()}:{context['read_beacon']}",
+            f"article-html:{article.pk}:{get_language()}:{read_beacon}",
             [article_key(article.pk)],
-            lambda: article_element(article, **context),
+            lambda: article_element(article, read_beacon=read_beacon, **context),
         )
 
     def get(self, request, *args, **kwargs):
