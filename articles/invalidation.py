@@ -79,10 +79,15 @@ def articles_changed(article_ids, kinds=tuple(ENTRIES), home=False) -> None:
     of the articles and of the archives whose entries changed.
 
     In one transaction: a rebuild deletes an article's entries before it inserts
-    them again, and a reader must never see the archive without the article.
+    them again, and a reader must never see the archive without the article. The
+    articles' rows are locked first (``lock_articles``), so two rebuilds of one
+    article run one after the other: otherwise the second one's DELETE, which
+    cannot see the first one's rows before they commit, leaves them, and its
+    INSERT breaks the entries' unique constraint.
     """
     if article_ids is not None:
         article_ids = list(article_ids)
+    lock_articles(article_ids)
     keys = {ARTICLES, HOME} if home else {ARTICLES}
     if home and corrected(article_ids):
         keys.add(CORRECTIONS)
@@ -160,10 +165,18 @@ def article_saved(sender, instance, raw=False, **kwargs):
         Stamp.objects.bump(story_keys(original))
 
 
+def lock_articles(article_ids) -> None:
+    """Lock these articles' rows (all when None) in the order of their ids, in the
+    caller's transaction: a writer locks the rows it writes before the stamps
+    (Stamp.objects.bump). SQLite lets one writer in at a time and ignores it."""
+    rows = Article.objects.select_for_update().order_by("pk")
+    if article_ids is not None:
+        rows = rows.filter(pk__in=article_ids)
+    list(rows.values_list("pk", flat=True))
+
+
 def article_will_delete(sender, instance, **kwargs):
-    # The article's row before the stamps, as every writer locks them (a task
-    # recording renditions holds the row while it bumps: Stamp.objects.bump).
-    list(Article.objects.select_for_update().filter(pk=instance.pk).values("pk"))
+    lock_articles([instance.pk])
     keys = {ARTICLES, HOME, article_key(instance.pk)}
     keys.update(story_keys(instance.translation_of_id or instance.pk))
     for kind, entries in ENTRIES.items():

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from articles.freshness import article_key, list_key
-from articles.models import Article, SourceLink, Stamp
+from articles.models import Article, CategoryEntry, SourceLink, Stamp
 from articles.services.links import source_link_save
 from articles.signals import content_changed
 
@@ -126,6 +126,26 @@ def test_deleting_an_article_while_a_task_records_it_waits_then_both_commit():
     )
     assert errors == (None, None)
     assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_rebuilding_every_archive_waits_for_a_rebuild_of_one_article():
+    """content_changed without ids (load_demo's, a bulk command's) rebuilds every
+    entry while a task rebuilds one article's: the whole rebuild waits for the
+    task and finds its rows, instead of inserting them again (CI, load_demo's
+    pictures: categoryentry_unique)."""
+    article = ArticleFactory(categories=[CategoryFactory()])
+
+    def announce(writer):
+        with transaction.atomic():
+            content_changed.send(sender=Article, articles=[article.pk])
+            writer.pause()
+
+    def announce_all(writer):
+        content_changed.send(sender=Article)
+
+    errors = overlap(announce, announce_all, "the whole rebuild")
+    assert errors == (None, None)
+    assert CategoryEntry.objects.filter(article=article).count() == 1
 
 
 def test_writers_that_bump_stamps_twice_queue_at_their_first_bump():
